@@ -1,0 +1,26 @@
+"The command line: exit codes and messages, run as a user would run it"
+import json, subprocess, sys
+import pytest
+
+def run(*args, **kw):
+    return subprocess.run(["ntk-escape", *args], capture_output=True, text=True, **kw)
+
+def test_demo_writes_json(tmp_path):
+    res = run("demo", "--d", "6", "--n", "100", "--widths", "50", "200", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    saved = json.loads((tmp_path / "demo.json").read_text())
+    assert [r["m"] for r in saved["rows"]] == [50, 200] and saved["config"]["d"] == 6
+
+@pytest.mark.parametrize("args, msg", [
+    (["demo", "--widths", "51"], "error: width must be even"),
+    (["demo", "--d", "0"], "error: d must be an integer >= 2"),
+    (["demo", "--dist", "cube"], "error: dist must be one of"),
+])
+def test_bad_input_exit_2_without_traceback(args, msg):
+    res = run(*args)
+    assert res.returncode == 2 and res.stderr.startswith(msg) and "Traceback" not in res.stderr
+
+def test_unwritable_out(tmp_path):
+    f = tmp_path / "file"; f.write_text("x")
+    res = run("demo", "--widths", "50", "--out", str(f))
+    assert res.returncode == 2 and "exists and is not a folder" in res.stderr
