@@ -1,0 +1,244 @@
+"""Build the documentation site and open every page in headless Chromium, checking what a reader sees.
+
+Needs Chromium (`/usr/bin/chromium`, Debian package `chromium`) and Playwright's Python package;
+`tools/install_browser.sh` installs both. Without them the tests are skipped. Playwright only drives
+the system Chromium here: `playwright install` (its own browser download) is never needed.
+
+Set `NTK_DOCS_PREBUILT=1` to test an existing `_site/` instead of building it first.
+Screenshots of every page go to `_site_screenshots/` (git-ignored).
+"""
+from __future__ import annotations
+import ast, contextlib, functools, importlib.util, http.server, json, os, re, shutil, socketserver, subprocess, sys, threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS, SITE, PROC, SHOTS = ROOT / "nbs", ROOT / "_site", ROOT / "_proc", ROOT / "_site_screenshots"
+CHROMIUM = os.environ.get("NTK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:
+    pytest.skip("Playwright's Python package is not installed (run tools/install_browser.sh)", allow_module_level=True)
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"Chromium not found at {CHROMIUM} (run tools/install_browser.sh)", allow_module_level=True)
+if not os.environ.get("NTK_DOCS_PREBUILT") and shutil.which("npm") is None and not (ROOT / "_docs_cache").exists():
+    pytest.skip("the site build fetches MathJax with npm, which is not installed (run tools/install_browser.sh)", allow_module_level=True)
+
+
+def notebooks() -> list[str]:
+    "The notebooks the site must have a page for, as paths relative to nbs/, in the docs' order (index first)"
+    found = [p.relative_to(NBS).as_posix() for p in NBS.rglob("*.ipynb")
+             if not any(part.startswith(("_", ".")) for part in p.relative_to(NBS).parts)]
+    return sorted(found, key=lambda s: (Path(s).parent.as_posix(), Path(s).name != "index.ipynb", Path(s).name))
+
+
+def _src(x) -> str: return "".join(x) if isinstance(x, list) else (x or "")
+
+def _directives(code:str) -> tuple[set, str]:
+    "The leading `#|` directive names of a cell and the code after them"
+    lines, names = code.splitlines(), set()
+    while lines and re.match(r"^\s*#\|", lines[0]):
+        m = re.match(r"^\s*#\|\s*([\w-]+)", lines.pop(0))
+        if m: names.add(m.group(1))
+    return names, "\n".join(lines).strip()
+
+def _squash(s:str) -> str: return re.sub(r"\s+", "", s)
+
+
+@pytest.fixture(scope="module")
+def site() -> list[dict]:
+    "Build the site (unless NTK_DOCS_PREBUILT is set) and return its page records"
+    if not os.environ.get("NTK_DOCS_PREBUILT"):
+        res = subprocess.run([sys.executable, str(ROOT / "tools/build_docs.py"), "--no-readme"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=900)
+        assert res.returncode == 0, f"site build failed:\n{res.stdout[-3000:]}\n{res.stderr[-5000:]}"
+    assert (SITE / "pages.json").exists(), "no _site/pages.json: build the site with `python tools/build_docs.py`"
+    return json.loads((SITE / "pages.json").read_text())
+
+
+@contextlib.contextmanager
+def serve(directory:Path):
+    "A local HTTP server for `directory` on 127.0.0.1; yields its base URL"
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try: yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally: httpd.shutdown(); httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    with serve(SITE) as url: yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_one_page_per_notebook_in_order(site):
+    "Every notebook has exactly one page, in the notebooks' numeric order, and no other page exists"
+    assert [p["source"] for p in site] == notebooks()
+    built = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
+    assert built == sorted(p["href"] for p in site)
+    assert len({p["href"] for p in site}) == len(site)
+
+
+TYPESET = """() => new Promise((resolve, reject) => {
+  const t0 = Date.now();
+  (function wait() {
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) return MathJax.startup.promise.then(() => resolve(true), reject);
+    if (Date.now() - t0 > 30000) return reject(new Error('MathJax did not start'));
+    setTimeout(wait, 50);
+  })();
+})"""
+
+VISIBLE_TEXT = """() => {
+  // text a reader sees outside code and typeset math
+  const skip = new Set(['PRE', 'CODE', 'SCRIPT', 'STYLE', 'MJX-CONTAINER', 'NOSCRIPT']);
+  const out = [];
+  const walk = (n) => {
+    if (n.nodeType === Node.TEXT_NODE) { out.push(n.textContent); return; }
+    if (n.nodeType !== Node.ELEMENT_NODE || skip.has(n.tagName)) return;
+    if (getComputedStyle(n).display === 'none') return;
+    for (const c of n.childNodes) walk(c);
+  };
+  walk(document.body);
+  return out.join(' ');
+}"""
+
+
+@contextlib.contextmanager
+def visit(browser, url:str):
+    "Open `url` in a fresh browser context, wait until MathJax has typeset it; yields (page, log of requests and errors)"
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    log = dict(requests=[], failed=[], bad_status=[], errors=[])
+    ctx.on("request", lambda r: log["requests"].append(r.url))
+    ctx.on("requestfailed", lambda r: log["failed"].append(f"{r.url} ({r.failure})"))
+    ctx.on("response", lambda r: r.status >= 400 and log["bad_status"].append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
+    page.on("pageerror", lambda e: log["errors"].append(str(e)))
+    try:
+        page.goto(url, wait_until="load")
+        page.evaluate(TYPESET)
+        page.wait_for_load_state("networkidle")
+        yield page, log
+    finally: ctx.close()
+
+
+def check_math(page, expect_math:bool):
+    "MathJax typeset the page's TeX: containers exist when TeX is expected, no TeX errors, no raw delimiters left"
+    if expect_math: assert page.locator("mjx-container").count() > 0, "page has TeX but MathJax typeset nothing"
+    assert page.locator("mjx-merror").count() == 0, "MathJax reported TeX errors"
+    visible = page.evaluate(VISIBLE_TEXT)
+    assert "$$" not in visible, "raw $$ visible"
+    raw_inline = re.findall(r"\$[^$\s][^$]*?\$", visible)
+    assert not raw_inline, f"raw inline math left: {raw_inline[:3]}"
+    assert not re.search(r"\\(frac|mathbb|sum|sigma|top|lambda)\b", visible), "raw TeX commands visible"
+
+
+def check_network(log:dict):
+    "Nothing left the machine, nothing failed, no script errors"
+    outside = [u for u in log["requests"] if urlparse(u).scheme not in ("data", "blob", "about")
+               and urlparse(u).hostname not in LOCAL_HOSTS]
+    assert not outside, f"requests to other hosts: {outside}"
+    assert not log["failed"] and not log["bad_status"], f"failed requests: {log['failed'] + log['bad_status']}"
+    assert not log["errors"], f"console errors: {log['errors']}"
+
+
+@pytest.mark.parametrize("source", notebooks())
+def test_page(site, server, browser, source):
+    rec = next((p for p in site if p["source"] == source), None)
+    assert rec is not None, f"no page for {source}"
+    nb = json.loads((NBS / source).read_text(encoding="utf-8"))
+    proc = json.loads((PROC / source).read_text(encoding="utf-8"))
+    with visit(browser, server + rec["href"]) as (page, log):
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / Path(rec["href"]).with_suffix(".png").as_posix().replace("/", "__")), full_page=True)
+
+        # title, and the `> summary` line as subtitle
+        assert page.inner_text("h1.title").strip() == rec["title"]
+        if rec["description"]: assert page.locator(".title-block .subtitle").count() == 1
+
+        # sidebar: every page, in order, this one marked
+        hrefs = "els => els.map(a => new URL(a.href).pathname.slice(1))"
+        assert page.eval_on_selector_all(".sidebar a", hrefs) == [p["href"] for p in site]
+        assert page.eval_on_selector_all(".sidebar a.active", hrefs) == [rec["href"]]
+
+        # math in markdown cells and in show_doc docstrings typeset by MathJax
+        texts = [_src(c["source"]) for c in proc["cells"] if c["cell_type"] == "markdown"]
+        texts += [_src(o.get("data", {}).get("text/markdown", "")) for c in proc["cells"] for o in c.get("outputs", [])]
+        check_math(page, any(re.search(r"\$[^$\n]+\$|\$\$", t) for t in texts))
+
+        # nbdev directives honoured: no `#|` anywhere, hidden and exported cells not shown as code,
+        # an API entry (show_doc) for every public definition of an exported cell
+        assert "#|" not in page.inner_text("body")
+        shown_code = _squash(" ".join(page.eval_on_selector_all(".cell-code", "els => els.map(e => e.innerText)")))
+        for c in nb["cells"]:
+            if c["cell_type"] != "code": continue
+            names, code = _directives(_src(c["source"]))
+            if names & {"hide", "export", "exporti", "default_exp"} and code:
+                assert _squash(code) not in shown_code, f"a #| {' '.join(sorted(names))} cell is visible:\n{code[:200]}"
+            if names & {"export", "exports"} and "hide" not in names:
+                for node in ast.parse(code).body:
+                    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
+                        assert page.locator(f'.showdoc [id="{node.name.lower()}"]').count() == 1, f"no API entry (show_doc) for {node.name}"
+
+        # every image loaded, one per image output shown
+        imgs = page.eval_on_selector_all("img", "els => els.map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
+        assert all(ok and w > 0 for _, ok, w in imgs), f"images not loaded: {[s for s, ok, w in imgs if not (ok and w > 0)]}"
+        shown_cells = [c for c in proc["cells"] if c["cell_type"] == "code"
+                       and not re.search(r"^\s*#\|\s*(output|include)\s*:\s*false", _src(c["source"]), re.M)]
+        n_fig = sum(any(k.startswith("image/") for k in o.get("data", {})) for c in shown_cells for o in c.get("outputs", []))
+        assert n_fig == rec["images"] and len(imgs) >= n_fig, f"{len(imgs)} images shown, {n_fig} image outputs"
+        check_network(log)
+
+
+DOCMATH_MODULE = '''
+def scaled_gram(X, # inputs, shape $(n, d)$
+                lam:float=1.0, # ridge $\\lambda$
+               ):
+    r"The Gram matrix $K = XX^\\top/d + \\lambda I$; its norm obeys $$\\|K\\|_2 \\le \\frac{\\|X\\|_F^2}{d} + \\lambda$$"
+'''
+
+def test_math_in_show_doc_docstrings(site, browser, tmp_path):
+    "`$...$` and `$$...$$` in a docstring are typeset in its show_doc entry (the library's docstrings hold no TeX yet)"
+    (tmp_path / "docmath_mod.py").write_text(DOCMATH_MODULE)
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import docmath_mod
+        from nbdev.showdoc import show_doc
+        md = show_doc(docmath_mod.scaled_gram)._repr_markdown_()
+    finally: sys.path.remove(str(tmp_path)); sys.modules.pop("docmath_mod", None)
+    assert "$$" in md and r"$K = XX^\top/d" in md
+    spec = importlib.util.spec_from_file_location("build_docs", ROOT / "tools/build_docs.py")
+    bd = importlib.util.module_from_spec(spec); spec.loader.exec_module(bd)
+    out = tmp_path / "site"
+    for d in ("assets", "mathjax"): shutil.copytree(SITE / d, out / d)
+    shutil.copy2(SITE / "styles.css", out / "styles.css")
+    nb = {"cells": [{"cell_type": "markdown", "source": "Markdown math too: $x^2$ and $$\\int_0^1 x\\,dx = \\tfrac12.$$"},
+                    {"cell_type": "code", "source": "#| echo: false\n#| output: asis\nshow_doc(scaled_gram)",
+                     "outputs": [{"output_type": "execute_result", "data": {"text/markdown": md}, "metadata": {}}]}]}
+    page = bd.Page(out / "check.html", out, {}, "", "")
+    body = page.render(nb, "check.ipynb")
+    rec = dict(source="check.ipynb", href="check.html", title="Docstring math", description="")
+    (out / "check.html").write_text(bd.page_html({"title": "check"}, [rec], rec, body, page, None, None))
+    with serve(out) as url, visit(browser, url + "check.html") as (pg, log):
+        pg.screenshot(path=str(tmp_path / "check.png"))
+        check_math(pg, True)
+        assert pg.locator('.showdoc [id="scaled_gram"]').count() == 1
+        assert pg.locator(".showdoc mjx-container:not([display])").count() >= 1, "inline math in the docstring not typeset"
+        assert pg.locator('.showdoc mjx-container[display="true"]').count() == 1, "display math in the docstring not typeset"
+        check_network(log)
