@@ -1,4 +1,6 @@
 import os, sys
+# OpenMP threads that spin while waiting make torch ~100x slower on a loaded 2-core machine; let them sleep.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

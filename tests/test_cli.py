@@ -24,3 +24,19 @@ def test_unwritable_out(tmp_path):
     f = tmp_path / "file"; f.write_text("x")
     res = run("demo", "--widths", "50", "--out", str(f))
     assert res.returncode == 2 and "exists and is not a folder" in res.stderr
+
+def test_spectrum_writes_plot_and_json(tmp_path):
+    res = run("spectrum", "--d", "6", "--m", "400", "--k", "1", "--N", "300", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    rep = json.loads((tmp_path / "spectrum.json").read_text())
+    assert (tmp_path / "spectrum.png").stat().st_size > 1000
+    assert rep["groups"]["top"] == 7 and "plateaus" in rep
+
+@pytest.mark.parametrize("args, msg", [
+    (["spectrum", "--k", "-1"], "error: k must be an integer >= 0"),
+    (["spectrum", "--d", "5", "--N", "3"], "error: n_k = 6 top directions"),
+    (["spectrum", "--m", "7"], "error: m must be even"),
+])
+def test_spectrum_bad_input(args, msg):
+    res = run(*args)
+    assert res.returncode == 2 and res.stderr.startswith(msg) and "Traceback" not in res.stderr
