@@ -5,16 +5,19 @@ import pytest
 def run(*args, **kw):
     return subprocess.run(["ntk-escape", *args], capture_output=True, text=True, **kw)
 
-def test_demo_writes_json(tmp_path):
-    res = run("demo", "--d", "6", "--n", "100", "--widths", "50", "200", "--out", str(tmp_path))
+def test_taylor_writes_json(tmp_path):
+    res = run("taylor", "--d", "6", "--n", "100", "--widths", "50", "200", "--out", str(tmp_path))
     assert res.returncode == 0, res.stderr
-    saved = json.loads((tmp_path / "demo.json").read_text())
+    saved = json.loads((tmp_path / "taylor.json").read_text())
     assert [r["m"] for r in saved["rows"]] == [50, 200] and saved["config"]["d"] == 6
 
 @pytest.mark.parametrize("args, msg", [
-    (["demo", "--widths", "51"], "error: width must be even"),
-    (["demo", "--d", "0"], "error: d must be an integer >= 2"),
-    (["demo", "--dist", "cube"], "error: dist must be one of"),
+    (["taylor", "--widths", "51"], "error: width must be even"),
+    (["taylor", "--d", "0"], "error: d must be an integer >= 2"),
+    (["taylor", "--dist", "cube"], "error: dist must be one of"),
+    (["reproduce", "--scale", "tiny"], "error: scale must be one of"),
+    (["reproduce", "--device", "tpu"], "error: device must be"),
+    (["demo", "--lam-tr", "-1"], "error: lam_tr must be >= 0"),
 ])
 def test_bad_input_exit_2_without_traceback(args, msg):
     res = run(*args)
@@ -22,7 +25,7 @@ def test_bad_input_exit_2_without_traceback(args, msg):
 
 def test_unwritable_out(tmp_path):
     f = tmp_path / "file"; f.write_text("x")
-    res = run("demo", "--widths", "50", "--out", str(f))
+    res = run("demo", "--out", str(f))
     assert res.returncode == 2 and "exists and is not a folder" in res.stderr
 
 def test_spectrum_writes_plot_and_json(tmp_path):
@@ -40,3 +43,16 @@ def test_spectrum_writes_plot_and_json(tmp_path):
 def test_spectrum_bad_input(args, msg):
     res = run(*args)
     assert res.returncode == 2 and res.stderr.startswith(msg) and "Traceback" not in res.stderr
+
+def test_reproduce_ctrl_c_exits_130_and_keeps_checkpoint(tmp_path):
+    import signal, time
+    p = subprocess.Popen(["ntk-escape", "reproduce", "--scale", "cpu", "--device", "cpu", "--quiet", "--out", str(tmp_path)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and not (tmp_path / "config.json").exists(): time.sleep(0.5)
+    time.sleep(8)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err
+    assert err.startswith("interrupted:") and "Traceback" not in err
+    if "checkpoint written to" in err: assert (tmp_path / "checkpoint.pt").exists()
