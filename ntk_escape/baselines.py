@@ -32,9 +32,9 @@ def ntk_grams(problem:Problem, # networks and data of the seeds
 # %% ../nbs/07_baselines.ipynb #0dc14d35
 DEFAULT_RIDGES = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0)
 
-def _spectral_fit(K:Tensor, Kt:Tensor, y:Tensor, yt:Tensor, phi) -> tuple[Tensor, Tensor]:
-    "Train and test MSE of f = K(., X) Q phi(Lambda) Q^T y"
-    lam, Q = torch.linalg.eigh(K)
+def _spectral_fit(K:Tensor, Kt:Tensor, y:Tensor, yt:Tensor, phi, eig=None) -> tuple[Tensor, Tensor]:
+    "Train and test MSE of f = K(., X) Q phi(Lambda) Q^T y; `eig` = (Lambda, Q) when already computed"
+    lam, Q = torch.linalg.eigh(K) if eig is None else eig
     coef = Q @ (phi(lam).unsqueeze(-1) * (Q.transpose(-1, -2) @ y.unsqueeze(-1)))
     f, ft = (K @ coef).squeeze(-1), (Kt @ coef).squeeze(-1)
     return (f - y).square().mean(-1), (ft - yt).square().mean(-1)
@@ -48,13 +48,13 @@ def kernel_ridge(K:Tensor, # Gram, shape (..., n, n), float64
     "One row per ridge: ridge, train_loss and test_loss (tensors over the leading dims)"
     y, yt = y.to(K), y_test.to(K)
     scale = K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True)
-    rows = []
+    rows, eig = [], torch.linalg.eigh(K)                   # one eigendecomposition serves every ridge
     for rho in ridges:
         rho = check_float("ridge", rho, minimum=0)
         def phi(lam):
             if rho > 0: return 1 / (lam + rho * scale)
             return torch.where(lam > lam.amax(-1, keepdim=True) * 1e-12, 1 / lam, torch.zeros_like(lam))
-        tr, te = _spectral_fit(K, K_test, y, yt, phi)
+        tr, te = _spectral_fit(K, K_test, y, yt, phi, eig)
         rows.append(dict(ridge=rho, train_loss=tr, test_loss=te))
     return rows
 
