@@ -52,7 +52,7 @@ def reproduce_command(args) -> dict:
     "Run the paper's experiment at the chosen scale and write config, metrics, summary and figure"
     out = prepare_output_dir(args.out or f"runs/reproduce_{args.scale}")
     seeds = None if args.seeds is None else [check_int("seed", s, minimum=0) for s in args.seeds]
-    res = run_reproduce(check_choice("scale", args.scale, ("cpu", "paper")), device=args.device, out=out, seeds=seeds, progress=not args.quiet)
+    res = run_reproduce(check_choice("scale", args.scale, ("cpu", "paper")), device=args.device, out=out, seeds=seeds, progress=not args.quiet, fused=args.fused)
     cols = [k for k in ("label", "test_loss_mean", "test_loss_std", "train_loss_mean", "r_1_mean", "u_fro_mean", "seconds") if k in res["summary"][0]]
     print(format_table([{k: r.get(k) for k in cols} for r in res["summary"]]))
     print("ratios:", {k: (round(v, 3) if isinstance(v, float) else v) for k, v in res["ratios"].items()})
@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default=None, help="output folder (default runs/reproduce_<scale>); rerun to resume")
     rep.add_argument("--seeds", type=int, nargs="+", default=None, help="override the seeds")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.add_argument("--fused", action="store_true", help="fuse the elementwise passes with torch.compile (faster; compiles on first use)")
     rep.set_defaults(func=reproduce_command)
     tay = sub.add_parser("taylor", help="Taylor-expansion accuracy of the model at the QuadNTK scale")
     tay.add_argument("--d", type=int, default=20, help="input dimension")

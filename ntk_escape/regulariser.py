@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass, field
+import functools, warnings
 import torch
 from torch import Tensor
 from .core import *
@@ -14,8 +15,9 @@ from .model import *
 from .ntk import *
 
 # %% auto #0
-__all__ = ['MODELS', 'R1_MODES', 'Features', 'input_features', 'model_predictions', 'norm24', 'norm24_penalty', 'penalty_tr',
-           'penalty_1', 'features_cross_gram', 'Objective', 'make_objective', 'objective_autograd']
+__all__ = ['MODELS', 'FUSED_KERNELS', 'R1_MODES', 'Features', 'input_features', 'model_predictions', 'norm24', 'norm24_penalty',
+           'penalty_tr', 'penalty_1', 'features_cross_gram', 'rows_fl_fq', 'coefficients_fq', 'compiled_kernel',
+           'Objective', 'make_objective', 'objective_autograd']
 
 # %% ../nbs/05_regulariser.ipynb #f18a01fd
 @dataclass
@@ -93,6 +95,33 @@ def features_cross_gram(F1:Features, # features of X1
     "K(X1, X2) = (A1 A1'^T) o (X1 X2^T), shape (..., N1, N2)"
     return (F1.A1 @ F2.A1.transpose(-1, -2)) * (F1.X @ F2.X.transpose(-1, -2))
 
+# %% ../nbs/05_regulariser.ipynb #8d6ff9ad
+def rows_fl_fq(A1:Tensor, # a sigma'(X W0^T), shape (..., N, m)
+               A2:Tensor|None, # a sigma''(X W0^T), or None for f_L alone
+               XU:Tensor, # X U^T, shape (..., N, m)
+              ) -> tuple[Tensor, Tensor|None]:
+    "(f_L, f_Q) at the rows of X: sum_r A1 XU and 1/2 sum_r A2 XU^2"
+    return (A1 * XU).sum(-1), (None if A2 is None else 0.5 * (A2 * XU * XU).sum(-1))
+
+def coefficients_fq(A1:Tensor, # a sigma'(X W0^T), shape (..., n, m)
+                    A2:Tensor, # a sigma''(X W0^T), shape (..., n, m)
+                    XU:Tensor, # X U^T, shape (..., n, m)
+                    e:Tensor, # coefficient of the f_Q part, shape (..., n)
+                    c:Tensor, # coefficient of the f_L part, shape (..., n)
+                    out:Tensor, # where M goes, shape (..., n, m)
+                   ):
+    "M = e A2 o XU + c A1, written into out (the coefficients of the second product)"
+    out.copy_(A2 * XU * e.unsqueeze(-1) + A1 * c.unsqueeze(-1))
+
+# %% ../nbs/05_regulariser.ipynb #86d1ea33
+FUSED_KERNELS = dict(rows_fl_fq=rows_fl_fq, coefficients_fq=coefficients_fq)
+
+@functools.cache
+def compiled_kernel(name:str, # a key of FUSED_KERNELS
+                   ):
+    "The torch.compile'd version of a fused kernel (compiled per shape on first call, cached)"
+    return torch.compile(FUSED_KERNELS[name], dynamic=False)
+
 # %% ../nbs/05_regulariser.ipynb #ae9b3fef
 R1_MODES = ("fresh", "fixed")
 
@@ -123,6 +152,7 @@ class Objective:
     F1: Features|None = None         # features of the fixed R_1 set
     cross1: Tensor|None = None       # K(X', X) of the fixed R_1 set
     Xall: Tensor|None = None         # [X; X'] for the fixed set
+    fused: bool = False              # fuse the elementwise passes of fl/fq/flq with torch.compile
 
     @property
     def n(self) -> int: return self.F.X.shape[-2]
@@ -151,6 +181,16 @@ class Objective:
             b = self._buffers[name] = torch.empty(shape, dtype=like.dtype, device=like.device)
         return b
 
+    def _kernel(self, name:str, *args):
+        "Run a fused kernel compiled; if compiling fails, warn once, switch to eager and run it eagerly"
+        if self.fused:
+            try: return compiled_kernel(name)(*args)
+            except Exception as e:
+                msg = str(e).strip().splitlines()
+                warnings.warn(f"torch.compile of {name} failed ({type(e).__name__}: {msg[0] if msg else ''}); using eager kernels")
+                self.fused = False
+        return FUSED_KERNELS[name](*args)
+
     def value_and_grad(self, U:Tensor, # movement, shape (..., m, d)
                        r1_inputs:tuple|None=None, # (features, cross Gram) of R_1 inputs; default: fresh or fixed per r1_mode
                       ) -> tuple[Tensor, dict]:
@@ -169,15 +209,20 @@ class Objective:
         def rowdot(A, B):                                    # sum_r A_ir B_ir through a reused work array (no broadcast copies)
             shape = torch.broadcast_shapes(A.shape, B.shape)
             return torch.mul(A, B, out=self._buffer(f"rowdot{shape}", shape, B)).sum(-1)
-        fl = rowdot(F.A1, XU)
-        if model in ("fq", "flq", "quadntk"):
-            T = torch.mul(F.A2, XU, out=Mt)                  # D = A2 o XU (+ A1 for flq)
-            fq = 0.5 * rowdot(T, XU)
-            g = fl + fq if model == "flq" else fq
-        elif model == "full":
-            Dfull = self.net.activation(F.Z0 + XU, 1) * self.net.a.unsqueeze(-2)
-            g = (self.net.activation(F.Z0 + XU) * self.net.a.unsqueeze(-2)).sum(-1)
-        else: g = fl
+        fused = self.fused and model in ("fl", "fq", "flq")  # (a fused kernel runs eagerly if compiling fails)
+        if fused:                                            # one pass for f_L and f_Q
+            fl, fq = self._kernel("rows_fl_fq", F.A1, F.A2 if model != "fl" else None, XU)
+            g = fl if model == "fl" else (fl + fq if model == "flq" else fq)
+        else:
+            fl = rowdot(F.A1, XU)
+            if model in ("fq", "flq", "quadntk"):
+                T = torch.mul(F.A2, XU, out=Mt)              # D = A2 o XU (+ A1 for flq)
+                fq = 0.5 * rowdot(T, XU)
+                g = fl + fq if model == "flq" else fq
+            elif model == "full":
+                Dfull = self.net.activation(F.Z0 + XU, 1) * self.net.a.unsqueeze(-2)
+                g = (self.net.activation(F.Z0 + XU) * self.net.a.unsqueeze(-2)).sum(-1)
+            else: g = fl
         res = g - self.y
         e = res * (2 / n)
         terms = dict(loss=res.square().mean(-1), g=g, fl=fl)
@@ -191,7 +236,8 @@ class Objective:
             lam = self.lam_1.unsqueeze(-1)
             c = c + lam * c1_train
             torch.mul(F1.A1, (lam * c1_eval).unsqueeze(-1), out=M[..., n:, :])
-        if model in ("fq", "flq", "quadntk"): Mt.mul_(e.unsqueeze(-1)).addcmul_(F.A1, c.unsqueeze(-1))
+        if fused and model in ("fq", "flq"): self._kernel("coefficients_fq", F.A1, F.A2, XU, e, c, Mt)
+        elif model in ("fq", "flq", "quadntk"): Mt.mul_(e.unsqueeze(-1)).addcmul_(F.A1, c.unsqueeze(-1))
         elif model == "full": torch.addcmul(Dfull * e.unsqueeze(-1), F.A1, c.unsqueeze(-1), out=Mt)
         else: torch.mul(F.A1, c.unsqueeze(-1), out=Mt)
         if model == "quadntk":                               # the sign-variance term of the randomised QuadNTK
@@ -228,6 +274,7 @@ def make_objective(net:TwoLayerNet, # the network
                    X_r1:Tensor|None=None, # the fixed R_1 set (default: drawn once from the first generator)
                    generators:list|None=None, # one torch.Generator per data entry, for R_1 inputs
                    td:TopDirections|None=None, # precomputed top directions
+                   fused:bool=False, # fuse the elementwise passes with torch.compile (fl, fq, flq)
                   ) -> Objective:
     "The regularised training objective with its constants precomputed"
     check_choice("model", model, MODELS); check_choice("r1_mode", r1_mode, R1_MODES); check_choice("dist", dist, DISTRIBUTIONS)
@@ -238,7 +285,7 @@ def make_objective(net:TwoLayerNet, # the network
     F = input_features(net, X, second=model in ("fq", "flq", "quadntk"), keep_z0=model == "full")
     if td is None and (bool((w["lam_1"] > 0).any()) or bool((w["lam_tr"] > 0).any())): td = top_directions(net, X, n_k, k, dist)
     obj = Objective(net, F, y, model, td, **w, r1_mode=r1_mode, r1_samples=r1_samples, dist=dist,
-                    generators=list(generators) if generators is not None else None)
+                    generators=list(generators) if generators is not None else None, fused=bool(fused))
     if r1_mode == "fixed" and obj.uses["r1"]:
         if X_r1 is None: F1, cross = obj.draw_r1_inputs()
         else:

@@ -156,6 +156,7 @@ def run_reproduce(scale:str="cpu", # 'cpu' or 'paper'
                   progress:bool=True, # tqdm progress bar
                   overrides:dict|None=None, # override TrainConfig fields, e.g. {'steps': 200}
                   problem_overrides:dict|None=None, # override ProblemConfig fields, e.g. {'d': 20, 'm': 400} (tests of the GPU script)
+                  fused:bool=False, # fuse the step's elementwise passes with torch.compile
                  ) -> dict:
     "Run the experiment at `scale`; returns the configuration, logs, summary, effect ratios and written paths"
     cfg = reproduce_config(scale)
@@ -175,7 +176,7 @@ def run_reproduce(scale:str="cpu", # 'cpu' or 'paper'
     problem = make_problem(cfg["problem"], cfg["seeds"], cfg["target"], dev, cfg["train"].dtype)
     ckpt = out / "checkpoint.pt" if out is not None else None
     try:
-        res = train(problem, cfg["train"], cfg["grid"], checkpoint=ckpt, resume=True, on_divergence="mark", progress=progress)
+        res = train(problem, cfg["train"], cfg["grid"], checkpoint=ckpt, resume=True, on_divergence="mark", progress=progress, fused=fused)
     except TrainingInterrupted as e:
         if out is not None:
             write_csv(e.result.logs, out / "metrics_partial.csv") if e.result.logs else None

@@ -322,7 +322,8 @@ class GradientDescent:
                     if self.diverged_at:   # freeze diverged runs at U = 0 (no device sync unless some run diverged)
                         G = G * self.active[..., None, None]; U = torch.where(self.active[..., None, None], U, 0.0)
                     noise, last_noise, hit = self._noise(G, t, st.last_noise)
-                    U_new = U - cfg.lr * G if noise is None else U - cfg.lr * G + noise
+                    U_new = torch.add(U, G, alpha=-cfg.lr)          # one pass over U and G
+                    if noise is not None: U_new += noise
                     count = st.noise_count if hit is None else st.noise_count + hit
                     self.state = _State(U_new, t + 1, last_noise, count, self._gen_states())
                     bar.update(1)
@@ -368,6 +369,7 @@ def train(problem:Problem, # networks and data of the seeds
           on_divergence:str="raise", # 'raise' (stop, TrainingDiverged) or 'mark' (freeze diverged runs)
           callback:Callable|None=None, # called as callback(step, gd) after each step
           progress:bool=True, # tqdm progress bar
+          fused:bool=False, # fuse the step's elementwise passes with torch.compile (see `Objective`)
          ) -> TrainResult:
     "Gradient descent from U = 0 for every seed of `problem` and every point of `grid`, as one batched program"
     if not isinstance(config, TrainConfig): raise InputTypeError(f"config must be a TrainConfig, got {type(config).__name__}")
@@ -382,7 +384,7 @@ def train(problem:Problem, # networks and data of the seeds
     td = top_directions(net, X, config.n_k, c.k, c.dist)
     gens = lambda stream: [make_generator(_derived_seed(s, stream), dev) for s in problem.seeds]
     obj = make_objective(net, X, y, config.model, lam["lam_1"], lam["lam_tr"], lam["lam_4"], config.n_k, c.k, c.dist,
-                         config.r1_mode, config.r1_samples, generators=gens(1), td=td)
+                         config.r1_mode, config.r1_samples, generators=gens(1), td=td, fused=fused)
     U0 = torch.zeros(S, L, c.m, c.d, dtype=dt, device=dev)
     meta = dict(problem=c.to_dict(), seeds=list(problem.seeds), target=problem.target, grid={k: cols[k] for k in GRID_KEYS})
     gd = GradientDescent(obj, U0, config, runs, problem.X_test[:, None], problem.y_test[:, None], gens(2), checkpoint,

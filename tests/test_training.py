@@ -78,6 +78,15 @@ def test_same_seed_identical_metrics(batched):
     assert rows(other, 4) == pytest.approx(rows(batched, 4), rel=1e-10)   # a seed's runs do not depend on its neighbours
     assert rows(other, 5) != rows(batched, 3)                              # another seed gives other metrics
 
+def test_fused_training_matches_eager(batched):
+    "The torch.compile'd elementwise kernels change nothing but rounding (float64, noise and fresh R_1 included)"
+    fused = train(make_problem(PC, seeds=(3, 4), dtype="float64"), CFG, GRID, progress=False, fused=True)
+    assert fused.U.shape == batched.U.shape
+    assert ((fused.U - batched.U).norm() / batched.U.norm()).item() < 1e-10
+    for rf, rb in zip(fused.logs, batched.logs):
+        for k in KEYS(batched.logs):
+            assert rf[k] == pytest.approx(rb[k], rel=1e-9, abs=1e-12), k
+
 def test_interrupt_keeps_checkpoint_and_resume_matches(batched, tmp_path):
     ck = tmp_path / "run.pt"
     def stop(step, gd):
