@@ -14,9 +14,10 @@ from .training import *
 from .baselines import *
 
 # %% auto #0
-__all__ = ['SC_METHODS', 'METHOD_LABELS', 'SC_TASK', 'K1_SPEC', 'K2_SPEC', 'loo_ridge_errors', 'sample_size', 'validate_point',
-           'sample_complexity_point', 'collapse_spread', 'alpha_star', 'read_results', 'summarise_sweep', 'curves_by_d',
-           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid']
+__all__ = ['SC_METHODS', 'METHOD_LABELS', 'SC_TASK', 'K1_SPEC', 'K1_NTK_LARGE_SPEC', 'K1_FLQ_LARGE_SPEC', 'K2_SPEC',
+           'loo_ridge_errors', 'sample_size', 'validate_point', 'sample_complexity_point', 'collapse_spread',
+           'alpha_star', 'read_results', 'summarise_sweep', 'curves_by_d', 'collapse_table', 'alpha_star_table',
+           'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid']
 
 # %% ../nbs/12_generalisation.ipynb #346eff2a
 def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
@@ -272,12 +273,13 @@ def print_table(rows:list[dict], # rows with the same keys
 
 def loss_grid(summary:list[dict], # from summarise_sweep
              ) -> list[dict]:
-    "One row per (method, d): 'mean ± std' of the test loss at each alpha"
-    out = []
+    "One row per (method, d): 'mean ± std' of the test loss at each alpha ('-' where not measured)"
+    out, alphas = [], sorted({r["alpha"] for r in summary})
     for meth in dict.fromkeys(r["method"] for r in summary):
         for d in sorted({r["d"] for r in summary if r["method"] == meth}):
             rs = sorted((r for r in summary if r["method"] == meth and r["d"] == d), key=lambda r: r["alpha"])
-            out.append(dict(method=meth, d=d, n=f"{rs[0]['n']}..{rs[-1]['n']}") | {f"a={r['alpha']:g}": f"{r['mean']:.3f} ± {r['std']:.3f}" for r in rs})
+            cell = {r["alpha"]: f"{r['mean']:.3f} ± {r['std']:.3f}" for r in rs}
+            out.append(dict(method=meth, d=d, n=f"{rs[0]['n']}..{rs[-1]['n']}") | {f"a={a:g}": cell.get(a, "-") for a in alphas})
     return out
 
 # %% ../nbs/12_generalisation.ipynb #a5b71667
@@ -285,6 +287,12 @@ SC_TASK = "ntk_escape.generalisation:sample_complexity_point"
 K1_SPEC = dict(task=SC_TASK,
                grid=dict(method=["ntk", "flq_reg"], d=[16, 24, 32], alpha=[1.0, 1.25, 1.5, 1.75, 2.0], seed=[0, 1, 2]),
                fixed=dict(k=1, m_per_d=50, n_test=2000, steps=2000, lr=2.0, lam_tr=10.0))
+
+# %% ../nbs/12_generalisation.ipynb #3a3818bb
+K1_NTK_LARGE_SPEC = dict(task=SC_TASK, grid=dict(method=["ntk"], d=[48, 64], alpha=[1.0, 1.25, 1.5, 1.75, 2.0], seed=[0, 1, 2]),
+                         fixed=K1_SPEC["fixed"])
+K1_FLQ_LARGE_SPEC = dict(task=SC_TASK, grid=dict(method=["flq_reg"], d=[48, 64], alpha=[1.0, 1.25, 1.5, 1.75, 2.0], seed=[0, 1, 2]),
+                         fixed=K1_SPEC["fixed"])
 
 # %% ../nbs/12_generalisation.ipynb #e1630b4e
 K2_SPEC = dict(task=SC_TASK,
