@@ -14,10 +14,10 @@ from .training import *
 from .baselines import *
 
 # %% auto #0
-__all__ = ['SC_METHODS', 'METHOD_LABELS', 'SC_TASK', 'K1_SPEC', 'K1_NTK_LARGE_SPEC', 'K1_FLQ_LARGE_SPEC', 'K2_SPEC',
-           'loo_ridge_errors', 'sample_size', 'validate_point', 'sample_complexity_point', 'collapse_spread',
-           'alpha_star', 'read_results', 'summarise_sweep', 'curves_by_d', 'collapse_table', 'alpha_star_table',
-           'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid']
+__all__ = ['SC_METHODS', 'METHOD_LABELS', 'SC_TASK', 'K1_SPEC', 'K1_NTK_LARGE_SPEC', 'K1_FLQ_LARGE_SPEC', 'K1_FLQ_LONG_SPEC',
+           'K1_FLQ_LONG_SMALL_D_SPEC', 'K2_SPEC', 'loo_ridge_errors', 'sample_size', 'validate_point',
+           'sample_complexity_point', 'collapse_spread', 'alpha_star', 'read_results', 'summarise_sweep', 'curves_by_d',
+           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid']
 
 # %% ../nbs/12_generalisation.ipynb #346eff2a
 def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
@@ -293,6 +293,11 @@ K1_NTK_LARGE_SPEC = dict(task=SC_TASK, grid=dict(method=["ntk"], d=[48, 64], alp
                          fixed=K1_SPEC["fixed"])
 K1_FLQ_LARGE_SPEC = dict(task=SC_TASK, grid=dict(method=["flq_reg"], d=[48, 64], alpha=[1.0, 1.25, 1.5, 1.75, 2.0], seed=[0, 1, 2]),
                          fixed=K1_SPEC["fixed"])
+
+# %% ../nbs/12_generalisation.ipynb #7ae7633e
+K1_FLQ_LONG_SPEC = dict(task=SC_TASK, grid=dict(method=["flq_reg"], d=[48, 64], alpha=[1.5, 1.75, 2.0], seed=[0, 1, 2]),
+                        fixed=K1_SPEC["fixed"] | dict(steps=6000))
+K1_FLQ_LONG_SMALL_D_SPEC = dict(K1_FLQ_LONG_SPEC, grid=K1_FLQ_LONG_SPEC["grid"] | dict(d=[16, 24, 32]))
 
 # %% ../nbs/12_generalisation.ipynb #e1630b4e
 K2_SPEC = dict(task=SC_TASK,
