@@ -17,7 +17,8 @@ from .baselines import *
 __all__ = ['SC_METHODS', 'METHOD_LABELS', 'SC_TASK', 'K1_SPEC', 'K1_NTK_LARGE_SPEC', 'K1_FLQ_LARGE_SPEC', 'K1_FLQ_LONG_SPEC',
            'K1_FLQ_LONG_SMALL_D_SPEC', 'K2_SPEC', 'loo_ridge_errors', 'sample_size', 'validate_point',
            'sample_complexity_point', 'collapse_spread', 'alpha_star', 'read_results', 'summarise_sweep', 'curves_by_d',
-           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid']
+           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid',
+           'k1_results']
 
 # %% ../nbs/12_generalisation.ipynb #346eff2a
 def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
@@ -298,6 +299,16 @@ K1_FLQ_LARGE_SPEC = dict(task=SC_TASK, grid=dict(method=["flq_reg"], d=[48, 64],
 K1_FLQ_LONG_SPEC = dict(task=SC_TASK, grid=dict(method=["flq_reg"], d=[48, 64], alpha=[1.5, 1.75, 2.0], seed=[0, 1, 2]),
                         fixed=K1_SPEC["fixed"] | dict(steps=6000))
 K1_FLQ_LONG_SMALL_D_SPEC = dict(K1_FLQ_LONG_SPEC, grid=K1_FLQ_LONG_SPEC["grid"] | dict(d=[16, 24, 32]))
+
+def k1_results(root, # the repository root (holding results/)
+              ) -> list[dict]:
+    "The committed k = 1 points: the NTK at d = 16..64, f_L+f_Q+reg with 6000 steps for alpha >= 1.5 and 2000 below"
+    R = Path(root) / "results"
+    read = lambda names: [r for name in names for r in read_results(R / name / "results.csv")]
+    rows = read(("sample_complexity_k1", "sample_complexity_k1_ntk_large_d", "sample_complexity_k1_flq_large_d"))
+    long = read(("sample_complexity_k1_flq_long_small_d", "sample_complexity_k1_flq_long"))
+    keys = {(r["d"], r["alpha"]) for r in long}
+    return [r for r in rows if not (r["method"] == "flq_reg" and (r["d"], r["alpha"]) in keys)] + long
 
 # %% ../nbs/12_generalisation.ipynb #e1630b4e
 K2_SPEC = dict(task=SC_TASK,
