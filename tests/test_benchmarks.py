@@ -1,5 +1,5 @@
 "The GPU paper-grid script (issue 7), run on the CPU at a tiny size: it must stay ready for a device machine."
-import importlib.util, json, sys
+import importlib.util, json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
