@@ -22,7 +22,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 try:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright, TimeoutError as PlaywrightTimeout
 except ImportError:
     pytest.skip("Playwright's Python package is not installed (run tools/install_browser.sh)", allow_module_level=True)
 if not Path(CHROMIUM).exists():
@@ -124,8 +124,9 @@ def visit(browser, url:str):
     "Open `url` in a fresh browser context, wait until MathJax has typeset it; yields (page, log of requests and errors)"
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     page = ctx.new_page()
-    log = dict(requests=[], failed=[], bad_status=[], errors=[])
+    log = dict(requests=[], finished=[], failed=[], bad_status=[], errors=[])
     ctx.on("request", lambda r: log["requests"].append(r.url))
+    ctx.on("requestfinished", lambda r: log["finished"].append(r.url))
     ctx.on("requestfailed", lambda r: log["failed"].append(f"{r.url} ({r.failure})"))
     ctx.on("response", lambda r: r.status >= 400 and log["bad_status"].append(f"{r.status} {r.url}"))
     page.on("console", lambda m: m.type == "error" and log["errors"].append(m.text))
@@ -133,7 +134,10 @@ def visit(browser, url:str):
     try:
         page.goto(url, wait_until="load")
         page.evaluate(TYPESET)
-        page.wait_for_load_state("networkidle")
+        try: page.wait_for_load_state("networkidle", timeout=60_000)
+        except PlaywrightTimeout:   # say which requests never finished (the wait has failed intermittently on a loaded machine)
+            pending = sorted(set(log["requests"]) - set(log["finished"]) - {f.split(" (")[0] for f in log["failed"]})
+            raise AssertionError(f"network not idle after 60 s; unfinished requests: {pending or 'none recorded'}")
         yield page, log
     finally: ctx.close()
 
