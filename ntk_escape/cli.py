@@ -15,8 +15,8 @@ from .training import TrainingInterrupted
 from .reproduce import run_reproduce, run_demo, prepare_output_dir
 
 # %% auto #0
-__all__ = ['write_json', 'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command', 'parse_assignments',
-           'sweep_command', 'build_parser', 'main']
+__all__ = ['REPRODUCE_COSTS', 'write_json', 'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command',
+           'parse_assignments', 'sweep_command', 'build_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #6f929828
 def write_json(path:Path, # file to write
@@ -49,11 +49,12 @@ def demo_command(args) -> dict:
 
 # %% ../nbs/20_cli.ipynb #f3a30792
 def reproduce_command(args) -> dict:
-    "Run the paper's experiment at the chosen scale and write config, metrics, summary and figure"
-    out = prepare_output_dir(args.out or f"runs/reproduce_{args.scale}")
-    seeds = None if args.seeds is None else [check_int("seed", s, minimum=0) for s in args.seeds]
-    res = run_reproduce(check_choice("scale", args.scale, ("cpu", "paper")), device=args.device, out=out, seeds=seeds, progress=not args.quiet, fused=args.fused)
-    cols = [k for k in ("label", "test_loss_mean", "test_loss_std", "train_loss_mean", "r_1_mean", "u_fro_mean", "seconds") if k in res["summary"][0]]
+    "Run (or resume) the paper's experiment at the chosen scale; print the per-λ table beside the published values"
+    out = prepare_output_dir(args.out or f"runs/reproduce_{args.scale}" + ("" if args.convention == "figure" else f"_{args.convention}"))
+    res = run_reproduce(args.scale, device=args.device, out=out, seeds=args.seeds, lams=args.lams, convention=args.convention, lr=args.lr,
+                        steps=args.steps, gemm_dtype="bfloat16" if args.bf16 else "same", progress=not args.quiet, fused=args.fused)
+    cols = ("method", "lam", "seeds", "lr", "steps", "test_loss_mean", "test_loss_std", "published_test_loss", "train_loss_mean",
+            "penalty_sum_mean", "published_penalty_sum")
     print(format_table([{k: r.get(k) for k in cols} for r in res["summary"]]))
     print("ratios:", {k: (round(v, 3) if isinstance(v, float) else v) for k, v in res["ratios"].items()})
     for f in res["files"].values(): print(f"wrote {f}")
@@ -102,6 +103,19 @@ def sweep_command(args) -> list:
     print(f"{len(records)}/{len(grid_points(spec))} points finished; results in {out / 'results.csv'}")
     return records
 
+# %% ../nbs/20_cli.ipynb #d811357b
+REPRODUCE_COSTS = """costs (wall time):
+  --scale cpu     5 seeds x 3 weights, 1250 steps: about 10 min on 2 CPU cores.
+  --scale paper   per seed (6 weights, lr 4 x 5000 steps; lam = 0.1 at lr 2 x 10000): about 40 min on 2 CPU cores
+                  with --fused --bf16, about 70 min with --fused alone; 3 seeds about 2 to 3.5 hours.
+                  On a GPU all seeds run as one batched program: not yet measured here (no GPU was available);
+                  one step of the 18-run grid is 7.2e10 flop in its two products.
+  --lr 1 --steps 20000 (the authors' schedule) costs 4x the default at the same gradient time.
+examples:
+  ntk-escape reproduce --scale paper --seeds 1 --fused --bf16 --out results/reproduce_paper
+  ntk-escape reproduce --scale paper --seeds 1 --lams 0 1e-2 --lr 1 --steps 20000 --out runs/lr1
+  ntk-escape reproduce --scale paper --convention committed --seeds 1 --lams 0 1e-3 1e-1"""
+
 # %% ../nbs/20_cli.ipynb #f4c55be2
 def build_parser() -> argparse.ArgumentParser:
     "The argument parser of `ntk-escape`"
@@ -114,13 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lam-tr", dest="lam_tr", type=float, default=10.0, help="weight of R_tr in the regularised run")
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(func=demo_command)
-    rep = sub.add_parser("reproduce", help="the authors' experiment (paper scale, for a GPU) or its CPU-scale version")
-    rep.add_argument("--scale", default="cpu", help="cpu or paper")
+    rep = sub.add_parser("reproduce", help="the authors' experiment (paper scale) or its CPU-scale version", epilog=REPRODUCE_COSTS,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    rep.add_argument("--scale", default="cpu", help="cpu (d=40, 5 seeds, 3 weights) or paper (d=100, n=1000, m=10000, 3 seeds, 6 weights)")
+    rep.add_argument("--convention", default="figure", help="units of the weights: figure (loss + lam ||J_perp U||^2, default) or committed (0.01 R_tr + lam R_1)")
+    rep.add_argument("--lams", type=float, nargs="+", default=None, help="the weights lam (default: the scale's grid)")
+    rep.add_argument("--seeds", type=int, nargs="+", default=None, help="the seeds (default: the scale's)")
+    rep.add_argument("--lr", type=float, default=None, help="learning rate (default: 4 at paper scale, 16 at cpu scale)")
+    rep.add_argument("--steps", type=int, default=None, help="gradient steps T (default: 5000 at paper scale, 1250 at cpu scale)")
     rep.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    rep.add_argument("--out", default=None, help="output folder (default runs/reproduce_<scale>); rerun to resume")
-    rep.add_argument("--seeds", type=int, nargs="+", default=None, help="override the seeds")
-    rep.add_argument("--quiet", action="store_true", help="no progress bar")
+    rep.add_argument("--out", default=None, help="output folder (default runs/reproduce_<scale>); the same command resumes it")
+    rep.add_argument("--bf16", action="store_true", help="bfloat16 inputs to the two large products (mixed precision, faster on bf16 hardware)")
     rep.add_argument("--fused", action="store_true", help="fuse the elementwise passes with torch.compile (faster; compiles on first use)")
+    rep.add_argument("--quiet", action="store_true", help="no progress bar")
     rep.set_defaults(func=reproduce_command)
     tay = sub.add_parser("taylor", help="Taylor-expansion accuracy of the model at the QuadNTK scale")
     tay.add_argument("--d", type=int, default=20, help="input dimension")

@@ -15,9 +15,9 @@ from .model import *
 from .ntk import *
 
 # %% auto #0
-__all__ = ['MODELS', 'FUSED_KERNELS', 'R1_MODES', 'Features', 'input_features', 'model_predictions', 'norm24', 'norm24_penalty',
-           'penalty_tr', 'penalty_1', 'features_cross_gram', 'rows_fl_fq', 'coefficients_fq', 'compiled_kernel',
-           'Objective', 'make_objective', 'objective_autograd']
+__all__ = ['MODELS', 'FUSED_KERNELS', 'R1_MODES', 'GEMM_DTYPES', 'Features', 'input_features', 'model_predictions', 'norm24',
+           'norm24_penalty', 'penalty_tr', 'penalty_1', 'features_cross_gram', 'rows_fl_fq', 'coefficients_fq',
+           'compiled_kernel', 'Objective', 'make_objective', 'objective_autograd']
 
 # %% ../nbs/05_regulariser.ipynb #f18a01fd
 @dataclass
@@ -124,6 +124,7 @@ def compiled_kernel(name:str, # a key of FUSED_KERNELS
 
 # %% ../nbs/05_regulariser.ipynb #ae9b3fef
 R1_MODES = ("fresh", "fixed")
+GEMM_DTYPES = ("same", "bfloat16")   # dtype of the two large products: the movement's own, or bf16 inputs (mixed precision)
 
 def _weight(name:str, value, dtype, device) -> Tensor:
     "A non-negative weight as a tensor (a float or a tensor of per-run weights)"
@@ -153,6 +154,7 @@ class Objective:
     cross1: Tensor|None = None       # K(X', X) of the fixed R_1 set
     Xall: Tensor|None = None         # [X; X'] for the fixed set
     fused: bool = False              # fuse the elementwise passes of fl/fq/flq with torch.compile
+    gemm_dtype: str = "same"         # 'same' or 'bfloat16': inputs of X U^T and M^T X rounded to bf16 (U, M and sums stay in U's dtype)
 
     @property
     def n(self) -> int: return self.F.X.shape[-2]
@@ -181,6 +183,12 @@ class Objective:
             b = self._buffers[name] = torch.empty(shape, dtype=like.dtype, device=like.device)
         return b
 
+    def _product(self, A:Tensor, B:Tensor, out:Tensor|None=None) -> Tensor:
+        "A @ B in the objective's dtype; with gemm_dtype='bfloat16' the inputs are rounded to bf16 first (mixed precision)"
+        if self.gemm_dtype == "same": return torch.matmul(A, B, out=out)
+        P = torch.matmul(A.to(torch.bfloat16), B.to(torch.bfloat16))
+        return P.to(A.dtype) if out is None else out.copy_(P)
+
     def _kernel(self, name:str, *args):
         "Run a fused kernel compiled; if compiling fails, warn once, switch to eager and run it eagerly"
         if self.fused:
@@ -203,7 +211,7 @@ class Objective:
         else: Xall = F.X
         batch = torch.broadcast_shapes(Xall.shape[:-2], U.shape[:-2])
         shape = (*batch, Xall.shape[-2], U.shape[-2])
-        XUall = torch.matmul(Xall, U.transpose(-1, -2), out=self._buffer("XU", shape, U))   # the first product
+        XUall = self._product(Xall, U.transpose(-1, -2), self._buffer("XU", shape, U))     # the first product
         M = self._buffer("M", shape, U)                      # the coefficient matrix of the second product
         XU, Mt = XUall[..., :n, :], M[..., :n, :]
         def rowdot(A, B):                                    # sum_r A_ir B_ir through a reused work array (no broadcast copies)
@@ -244,7 +252,7 @@ class Objective:
             P1 = F.A1 * XU
             terms["loss"] = terms["loss"] + rowdot(P1, P1).mean(-1)
             Mt.addcmul_(F.A1, P1, value=2 / n)
-        G = M.transpose(-1, -2) @ Xall                       # the second product
+        G = self._product(M.transpose(-1, -2), Xall)         # the second product
         obj = terms["loss"]
         if uses["tr"]: obj = obj + self.lam_tr * terms["r_tr"]
         if uses["r1"]: obj = obj + self.lam_1 * terms["r_1"]
@@ -275,17 +283,18 @@ def make_objective(net:TwoLayerNet, # the network
                    generators:list|None=None, # one torch.Generator per data entry, for R_1 inputs
                    td:TopDirections|None=None, # precomputed top directions
                    fused:bool=False, # fuse the elementwise passes with torch.compile (fl, fq, flq)
+                   gemm_dtype:str='same', # 'same' or 'bfloat16' (mixed-precision products, faster where the CPU/GPU has bf16 units)
                   ) -> Objective:
     "The regularised training objective with its constants precomputed"
     check_choice("model", model, MODELS); check_choice("r1_mode", r1_mode, R1_MODES); check_choice("dist", dist, DISTRIBUTIONS)
     check_tensor("X", X, (..., None, net.d)); check_tensor("y", y, (..., X.shape[-2]))
     if X.dtype != net.W0.dtype or y.dtype != X.dtype: raise InputTypeError(f"X and y must have the network's dtype {net.W0.dtype}")
-    r1_samples = check_int("r1_samples", r1_samples, minimum=1)
+    r1_samples = check_int("r1_samples", r1_samples, minimum=1); check_choice("gemm_dtype", gemm_dtype, GEMM_DTYPES)
     w = {k_: _weight(k_, v, X.dtype, X.device) for k_, v in dict(lam_1=lam_1, lam_tr=lam_tr, lam_4=lam_4).items()}
     F = input_features(net, X, second=model in ("fq", "flq", "quadntk"), keep_z0=model == "full")
     if td is None and (bool((w["lam_1"] > 0).any()) or bool((w["lam_tr"] > 0).any())): td = top_directions(net, X, n_k, k, dist)
     obj = Objective(net, F, y, model, td, **w, r1_mode=r1_mode, r1_samples=r1_samples, dist=dist,
-                    generators=list(generators) if generators is not None else None, fused=bool(fused))
+                    generators=list(generators) if generators is not None else None, fused=bool(fused), gemm_dtype=gemm_dtype)
     if r1_mode == "fixed" and obj.uses["r1"]:
         if X_r1 is None: F1, cross = obj.draw_r1_inputs()
         else:

@@ -6,6 +6,8 @@
 from __future__ import annotations
 import csv, json, math, os, time
 from pathlib import Path
+from typing import Callable
+from tqdm import tqdm
 import torch
 from .core import *
 from .data import *
@@ -16,33 +18,72 @@ from .training import *
 from .baselines import *
 
 # %% auto #0
-__all__ = ['SCALES', 'DEMO_PROBLEM', 'DEMO_TRAIN', 'reproduce_config', 'config_to_json', 'prepare_output_dir', 'write_csv',
-           'read_csv', 'summarise', 'effect_ratios', 'plot_reproduction', 'run_reproduce', 'repo_root', 'run_demo']
+__all__ = ['SCALES', 'CONVENTIONS', 'PAPER_LAMS', 'COMMITTED_LAM_TR', 'PUBLISHED', 'PUBLISHED_NTK', 'DEMO_PROBLEM', 'DEMO_TRAIN',
+           'penalty_weights', 'reproduce_config', 'config_to_json', 'gram_curvatures', 'stable_schedule',
+           'prepare_output_dir', 'write_csv', 'read_csv', 'annotate_rows', 'summarise', 'effect_ratios',
+           'plot_reproduction', 'experiment_config', 'plan_parts', 'part_record', 'run_part', 'write_reproduction',
+           'run_reproduce', 'repo_root', 'run_demo']
+
+# %% ../nbs/13_reproduce.ipynb #3fd9625a
+SCALES = ("paper", "cpu")
+CONVENTIONS = ("figure", "committed")
+PAPER_LAMS = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]
+COMMITTED_LAM_TR = 0.01   # the fixed weight of reg_fn = R_tr in the authors' committed update
+
+def penalty_weights(convention:str, # 'figure' (the published figure's units) or 'committed' (the authors' committed code)
+                    lam:float, # the weight λ as the paper's grid writes it
+                    n:int, # number of training points
+                   ) -> dict:
+    "The weights (lam_1, lam_tr) of our objective that mean the paper's weight `lam` in `convention`"
+    check_choice("convention", convention, CONVENTIONS); lam = check_float("lam", lam, minimum=0)
+    if convention == "figure": return dict(lam_1=0.0, lam_tr=lam * n)   # λ ||J_⊥ U||² = λ Σ_i f_L(x_i; P_⊥U)² = λ n R_tr
+    return dict(lam_1=lam, lam_tr=COMMITTED_LAM_TR)                     # 0.01 R_tr + λ R_1 (fresh samples)
 
 # %% ../nbs/13_reproduce.ipynb #6d7083a7
-SCALES = ("paper", "cpu")
-
 def reproduce_config(scale:str="cpu", # 'paper' (the authors' experiment) or 'cpu'
+                     convention:str="figure", # units of the weights λ: 'figure' or 'committed' (see `penalty_weights`)
                     ) -> dict:
-    "The full configuration of the experiment at `scale`: problem, training, grid of weights, seeds, target"
-    check_choice("scale", scale, SCALES)
+    "The full configuration of the experiment at `scale`: problem, training schedule, weights λ, seeds, target"
+    check_choice("scale", scale, SCALES); check_choice("convention", convention, CONVENTIONS)
     if scale == "paper":
         problem = ProblemConfig(d=100, m=10_000, n=1000, n_test=10_000, dist="gaussian", activation="sigmoid", shift=1.0, k=1)
-        train_cfg = TrainConfig(model="flq", lr=1.0, steps=20_000, lam_tr=0.01, n_k="d", r1_mode="fresh", r1_samples=100,
-                                log_points=60, test_chunk=1000, checkpoint_every=1000, dtype="float32")
-        grid = {"lam_1": [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]}
-        seeds = [1, 11, 111, 1111, 11111]
+        train_cfg = TrainConfig(model="flq", lr=4.0, steps=5000, n_k="d", r1_mode="fresh", r1_samples=100,
+                                log_points=60, test_chunk=1000, checkpoint_every=500, dtype="float32")
+        lams, seeds = list(PAPER_LAMS), [1, 11, 111]
     else:
         problem = ProblemConfig(d=40, m=4000, n=400, n_test=2000, dist="gaussian", activation="sigmoid", shift=1.0, k=1)
         train_cfg = TrainConfig(model="flq", lr=16.0, steps=1250, n_k="d", r1_mode="fresh", r1_samples=100,
                                 log_points=40, test_chunk=1000, checkpoint_every=250, dtype="float32")
-        grid = {"lam_tr": [0.0, 1.0, 10.0]}
-        seeds = [1, 11, 111, 1111, 11111]
-    return dict(scale=scale, problem=problem, train=train_cfg, grid=grid, seeds=seeds, target="paper", ridges=list(DEFAULT_RIDGES))
+        lams, seeds = [0.0, 1e-3, 1e-2], [1, 11, 111, 1111, 11111]
+    return dict(scale=scale, convention=convention, problem=problem, train=train_cfg, lams=lams, seeds=seeds,
+                target="paper", ridges=list(DEFAULT_RIDGES), lr_margin=1.8)
 
 def config_to_json(cfg:dict) -> dict:
     "The configuration as plain JSON-able data"
     return {k: (v.to_dict() if isinstance(v, ConfigMixin) else v) for k, v in cfg.items()}
+
+# %% ../nbs/13_reproduce.ipynb #4f6b4587
+def gram_curvatures(problem:Problem, # networks and training data of the seeds
+                    n_k:int|str="d", # number of top directions
+                   ) -> tuple[float, float]:
+    "(μ_top, μ_perp): the largest eigenvalue of K/n, and the largest outside the top n_k, maximised over the seeds"
+    K = ntk_gram(problem.net, problem.X).double()
+    ev = torch.linalg.eigvalsh(K / K.shape[-1]).flip(-1)
+    c = problem.config
+    nk = resolve_n_k(n_k, c.d, c.k, c.dist)
+    return ev[..., 0].max().item(), ev[..., nk].max().item()
+
+def stable_schedule(lr:float, # the configured learning rate
+                    steps:int, # the configured number of steps
+                    lam_tr:float, # weight of R_tr
+                    mu_top:float, # largest eigenvalue of K/n
+                    mu_perp:float, # largest eigenvalue of K/n outside the top directions
+                    margin:float=1.8, # largest lr x curvature allowed (gradient descent on a quadratic diverges above 2)
+                   ) -> tuple[float, int]:
+    "(lr, steps): where the penalty makes lr unstable, lr halved and steps doubled (same lr x T) until lr x curvature <= margin"
+    if lr * 2 * max(mu_top, mu_perp) > margin: return lr, steps     # unstable without any penalty: the user's choice, reported if it diverges
+    while lr * 2 * max(mu_top, (1 + lam_tr) * mu_perp) > margin: lr, steps = lr / 2, steps * 2
+    return lr, steps
 
 # %% ../nbs/13_reproduce.ipynb #002efec8
 def prepare_output_dir(out, # folder to create (or None)
@@ -73,144 +114,282 @@ def read_csv(path:Path) -> list[dict]:
     with open(path) as f: return [{k: conv(v) for k, v in r.items()} for r in csv.DictReader(f)]
 
 # %% ../nbs/13_reproduce.ipynb #683a0311
-def _point_key(r:dict) -> tuple: return (r["lam_1"], r["lam_tr"], r["lam_4"])
+PUBLISHED = {   # read off the authors' published figure (approximate; SPEC §7): final test loss and the first panel ("R_1")
+    0.0: dict(test_loss=0.50, penalty_sum=390.0), 1e-5: dict(test_loss=0.50, penalty_sum=None), 1e-4: dict(test_loss=None, penalty_sum=None),
+    1e-3: dict(test_loss=0.15, penalty_sum=None), 1e-2: dict(test_loss=0.15, penalty_sum=0.0), 1e-1: dict(test_loss=0.20, penalty_sum=0.0)}
+PUBLISHED_NTK = 2 / 3   # the NTK cannot learn He_2 at n = d^1.5: its test loss stays near the He_2 share of the variance
 
-def _point_label(key:tuple, varied:list) -> str:
-    names = dict(lam_1="λ₁", lam_tr="λ_tr", lam_4="λ₄")
-    parts = [f"{names[k]}={v:g}" for k, v in zip(("lam_1", "lam_tr", "lam_4"), key) if k in varied]
-    return ", ".join(parts) or "λ=0"
+# %% ../nbs/13_reproduce.ipynb #581394fe
+def annotate_rows(logs:list[dict], # log rows of `train`
+                  lam_of:dict, # (lam_1, lam_tr) -> the paper's λ
+                  convention:str, # 'figure' or 'committed'
+                  lr:float, # learning rate of these runs
+                  n:int, # training points
+                 ) -> list[dict]:
+    "Log rows with the paper's λ, the gradient time t = lr x step and the figure's first panel ||J_⊥U||² = n R_tr"
+    return [dict(convention=convention, lam=lam_of[(r["lam_1"], r["lam_tr"])], lr=lr, time=lr * r["step"]) | r
+            | dict(penalty_sum=n * r["r_tr"] if "r_tr" in r else float("nan")) for r in logs]
 
-def summarise(logs:list[dict], # log rows of a grid
-              ntk:dict|None=None, # result of ntk_baseline
-              seconds:float|None=None, # wall time of the whole grid
-              diverged:dict|None=None, # run index -> step of divergence
+# %% ../nbs/13_reproduce.ipynb #fe028a22
+def _mean_std(v:list) -> tuple[float, float]:
+    t = torch.tensor(v, dtype=torch.float64)
+    return (t.mean().item(), t.std(unbiased=False).item()) if len(v) else (float("nan"), float("nan"))
+
+def summarise(rows:list[dict], # annotated log rows of the grid (all seeds)
+              ntk:dict|None=None, # result of ntk_baseline on the same seeds
              ) -> list[dict]:
-    "One row per grid point at the final step (mean, std over seeds), plus the NTK row"
-    T = max(r["step"] for r in logs)
-    points = list(dict.fromkeys(_point_key(r) for r in logs))
-    rows = []
-    for p in points:
-        fin = [r for r in logs if _point_key(r) == p and r["step"] == T]
-        stat = lambda k: (torch.tensor([r[k] for r in fin], dtype=torch.float64) if fin else torch.tensor([float("nan")]))
-        rows.append(dict(method="f_L + f_Q", lam_1=p[0], lam_tr=p[1], lam_4=p[2], seeds=len(fin), steps=T,
-                         test_loss_mean=stat("test_loss").mean().item(), test_loss_std=stat("test_loss").std(unbiased=False).item(),
-                         train_loss_mean=stat("train_loss").mean().item(), r_1_mean=stat("r_1").mean().item(),
-                         u_fro_mean=stat("u_fro").mean().item(), test_mse_fl_mean=stat("test_mse_fl").mean().item(),
-                         grid_seconds=seconds))
+    "One row per λ at its final step (mean and std over seeds, beside the published values), plus the NTK row"
+    out = []
+    for lam in sorted({r["lam"] for r in rows}):
+        mine = [r for r in rows if r["lam"] == lam]
+        T = max(r["step"] for r in mine)
+        fin = [r for r in mine if r["step"] == T]
+        peak = [max(r["penalty_sum"] for r in mine if r["seed"] == s) for s in sorted({r["seed"] for r in fin})]
+        st = {k: _mean_std([r[k] for r in fin]) for k in ("test_loss", "train_loss", "penalty_sum", "r_1", "u_fro")}
+        pub = PUBLISHED.get(lam, {})
+        out.append(dict(method="f_L + f_Q", lam=lam, lam_1=fin[0]["lam_1"], lam_tr=fin[0]["lam_tr"], seeds=len(fin), lr=fin[0]["lr"],
+                        steps=T, time=fin[0]["time"], test_loss_mean=st["test_loss"][0], test_loss_std=st["test_loss"][1],
+                        published_test_loss=pub.get("test_loss"), train_loss_mean=st["train_loss"][0],
+                        penalty_sum_mean=st["penalty_sum"][0], penalty_sum_std=st["penalty_sum"][1], penalty_sum_peak_mean=_mean_std(peak)[0],
+                        published_penalty_sum=pub.get("penalty_sum"), r_1_mean=st["r_1"][0], u_fro_mean=st["u_fro"][0]))
     if ntk is not None:
-        t = torch.tensor(ntk["test_loss"], dtype=torch.float64)
-        rows.append(dict(method=f"NTK kernel ridge (best ridge {ntk['best_ridge']:g})", lam_1=None, lam_tr=None, lam_4=None,
-                         seeds=len(t), steps=None, test_loss_mean=t.mean().item(), test_loss_std=t.std(unbiased=False).item(),
-                         train_loss_mean=sum(ntk["train_loss"]) / len(t), r_1_mean=None, u_fro_mean=None, test_mse_fl_mean=None,
-                         grid_seconds=ntk.get("seconds")))
-    return rows
+        m, s = _mean_std(ntk["test_loss"])
+        out.append(dict(method=f"NTK kernel ridge (best ridge {ntk['best_ridge']:g})", seeds=len(ntk["test_loss"]), test_loss_mean=m,
+                        test_loss_std=s, published_test_loss=PUBLISHED_NTK, train_loss_mean=_mean_std(ntk["train_loss"])[0]))
+    return out
 
 def effect_ratios(summary:list[dict]) -> dict:
-    "Best regularised test loss over the unregularised one (all weights 0, else the first grid point) and over the NTK"
-    grid = [r for r in summary if r["lam_1"] is not None]
-    zero = next((r for r in grid if (r["lam_1"], r["lam_tr"], r["lam_4"]) == (0.0, 0.0, 0.0)), grid[0])
-    reg = [r for r in grid if r is not zero]
-    best = min(reg, key=lambda r: r["test_loss_mean"]) if reg else zero
-    ntk = next((r for r in summary if r["lam_1"] is None), None)
-    return dict(best_label=_point_label(_point_key(best), ["lam_1", "lam_tr", "lam_4"]), best_test_loss=best["test_loss_mean"],
+    "The best regularised test loss against λ = 0 (else the smallest λ) and against the NTK"
+    grid = [r for r in summary if r["method"] == "f_L + f_Q"]
+    zero, ntk = grid[0], next((r for r in summary if r["method"] != "f_L + f_Q"), None)
+    best = min(grid[1:], key=lambda r: r["test_loss_mean"]) if len(grid) > 1 else zero
+    return dict(best_lam=best["lam"], best_test_loss=best["test_loss_mean"], unregularised_lam=zero["lam"],
                 unregularised_test_loss=zero["test_loss_mean"], ntk_test_loss=ntk["test_loss_mean"] if ntk else None,
                 ratio_vs_unregularised=best["test_loss_mean"] / zero["test_loss_mean"],
                 ratio_vs_ntk=best["test_loss_mean"] / ntk["test_loss_mean"] if ntk else None)
 
 # %% ../nbs/13_reproduce.ipynb #7bc6c8f0
-def plot_reproduction(logs:list[dict], # log rows of a grid
+def _lam_label(lam:float) -> str: return "λ = 0" if lam == 0 else f"λ = {lam:g}"
+
+def plot_reproduction(rows:list[dict], # annotated log rows of the grid
                       d:int, # input dimension (the x axis is log_d t)
                       ntk_test_loss:float|None=None, # NTK baseline (dashed line)
                       title:str="", # figure title
                      ):
-    "The three-panel figure (R_1, train loss, test loss against log_d t), mean +- std over seeds"
-    import matplotlib; import matplotlib.pyplot as plt
-    points = list(dict.fromkeys(_point_key(r) for r in logs))
-    varied = [k for i, k in enumerate(("lam_1", "lam_tr", "lam_4")) if len({p[i] for p in points}) > 1]
+    "The authors' three panels (||J_⊥U||², train loss, test loss against log_d t), mean ± std over seeds, one curve per λ"
+    import matplotlib.pyplot as plt
+    lams = sorted({r["lam"] for r in rows})
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
-    colors = plt.cm.viridis(torch.linspace(0, 0.9, len(points)).tolist())
-    for c, p in zip(colors, points):
-        rows = [r for r in logs if _point_key(r) == p and r["step"] >= 1]
-        steps = sorted({r["step"] for r in rows})
-        x = [math.log(s) / math.log(d) for s in steps]
-        for ax, key in zip(axes, ("r_1", "train_loss", "test_loss")):
-            v = [torch.tensor([r[key] for r in rows if r["step"] == s], dtype=torch.float64) for s in steps]
+    colors = plt.cm.viridis(torch.linspace(0, 0.9, len(lams)).tolist())
+    for c, lam in zip(colors, lams):
+        mine = [r for r in rows if r["lam"] == lam and r["step"] >= 1]
+        times = sorted({r["time"] for r in mine})
+        x = [math.log(t) / math.log(d) for t in times]
+        for ax, key in zip(axes, ("penalty_sum", "train_loss", "test_loss")):
+            v = [torch.tensor([r[key] for r in mine if r["time"] == t], dtype=torch.float64) for t in times]
             mean = torch.stack([t.mean() for t in v]); std = torch.stack([t.std(unbiased=False) for t in v])
-            ax.plot(x, mean, color=c, label=_point_label(p, varied))
+            ax.plot(x, mean, color=c, label=_lam_label(lam))
             ax.fill_between(x, mean - std, mean + std, color=c, alpha=0.2, lw=0)
-    for ax, name in zip(axes, ("R_1 (test-set estimate)", "train loss", "test loss")):
-        ax.set_xlabel("log_d t  (t = gradient steps)"); ax.set_title(name); ax.grid(alpha=0.3)
-    axes[0].set_yscale("symlog", linthresh=1e-3)
-    if ntk_test_loss is not None:
-        axes[2].axhline(ntk_test_loss, color="k", ls="--", lw=1, label="NTK ridge (best)")
+    names = ("‖J_⊥U‖² = n·R_tr  (the figure's “R₁”)", "train loss", "test loss")
+    for ax, name in zip(axes, names):
+        ax.set_xlabel("log_d t   (t = lr × step: gradient time)"); ax.set_title(name); ax.grid(alpha=0.3)
+    axes[0].set_yscale("symlog", linthresh=1e-1)
+    if ntk_test_loss is not None: axes[2].axhline(ntk_test_loss, color="k", ls="--", lw=1, label="NTK ridge (best)")
     axes[2].legend(fontsize=8)
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
 
-# %% ../nbs/13_reproduce.ipynb #dbea6bb5
-def run_reproduce(scale:str="cpu", # 'cpu' or 'paper'
-                  device="auto", # 'auto', 'cpu' or 'cuda'
-                  out=None, # output folder (None: nothing is written)
-                  seeds=None, # override the seeds of the configuration
-                  progress:bool=True, # tqdm progress bar
-                  overrides:dict|None=None, # override TrainConfig fields, e.g. {'steps': 200}
-                  problem_overrides:dict|None=None, # override ProblemConfig fields, e.g. {'d': 20, 'm': 400} (tests of the GPU script)
-                  fused:bool=False, # fuse the step's elementwise passes with torch.compile
-                 ) -> dict:
-    "Run the experiment at `scale`; returns the configuration, logs, summary, effect ratios and written paths"
-    cfg = reproduce_config(scale)
+# %% ../nbs/13_reproduce.ipynb #4eae224e
+def _checked_lams(lams) -> list[float]:
+    if isinstance(lams, (int, float, str)) or not hasattr(lams, "__iter__"): lams = [lams]
+    lams = [check_float("lam", v, minimum=0) for v in lams]
+    if not lams: raise InputError("lams must name at least one weight")
+    if len(set(lams)) < len(lams): raise InputError(f"lams must not repeat a weight, got {lams}")
+    return sorted(lams)
+
+def experiment_config(scale:str="cpu", # 'cpu' or 'paper'
+                      convention:str="figure", # 'figure' or 'committed'
+                      seeds=None, # override the seeds
+                      lams=None, # override the weights λ (the convention's units)
+                      lr:float|None=None, # override the learning rate (the schedule keeps what you give)
+                      steps:int|None=None, # override the number of steps
+                      gemm_dtype:str="same", # 'same' or 'bfloat16' for the two large products
+                      overrides:dict|None=None, # more TrainConfig fields, e.g. {'log_points': 10}
+                      problem_overrides:dict|None=None, # ProblemConfig fields, e.g. {'d': 20, 'm': 400} (tests of the GPU script)
+                     ) -> dict:
+    "The configuration of `reproduce_config` with a user's overrides applied and validated"
+    cfg = reproduce_config(scale, convention)
     if seeds is not None:
         if isinstance(seeds, (int, float, str)) or not hasattr(seeds, "__iter__"): seeds = [seeds]
         cfg["seeds"] = [check_int("seed", s, minimum=0) for s in seeds]
         if not cfg["seeds"]: raise InputError("seeds must name at least one seed")
-    if overrides: cfg["train"] = TrainConfig.from_dict(cfg["train"].to_dict() | dict(overrides))
+    if lams is not None: cfg["lams"] = _checked_lams(lams)
+    train_over = dict(overrides or {}) | {k: v for k, v in dict(lr=lr, steps=steps).items() if v is not None} | dict(gemm_dtype=gemm_dtype)
+    cfg["train"] = TrainConfig.from_dict(cfg["train"].to_dict() | train_over)
     if problem_overrides: cfg["problem"] = ProblemConfig.from_dict(cfg["problem"].to_dict() | dict(problem_overrides))
-    out = prepare_output_dir(out)
-    dev = resolve_device(device)
-    files = {}
+    return cfg
+
+# %% ../nbs/13_reproduce.ipynb #81b694fa
+def plan_parts(cfg:dict, # from `experiment_config`
+               mu_top:float, mu_perp:float, # curvatures from `gram_curvatures`
+               batch_seeds:bool=False, # one part for all seeds (a GPU) or one per seed (a CPU: results land seed by seed)
+              ) -> list[dict]:
+    "The grid as parts: runs that share a schedule (lr, steps) and are trained as one batched program"
+    n, t, groups = cfg["problem"].n, cfg["train"], {}
+    for lam in cfg["lams"]:
+        sched = stable_schedule(t.lr, t.steps, penalty_weights(cfg["convention"], lam, n)["lam_tr"], mu_top, mu_perp, cfg["lr_margin"])
+        groups.setdefault(sched, []).append(lam)
+    seed_sets = [list(cfg["seeds"])] if batch_seeds else [[s] for s in cfg["seeds"]]
+    return [dict(name=f"seeds{'-'.join(map(str, ss))}_lr{lr:g}", seeds=ss, lams=lams, lr=lr, steps=steps)
+            for ss in seed_sets for (lr, steps), lams in groups.items()]
+
+# %% ../nbs/13_reproduce.ipynb #c64491a1
+def part_record(cfg:dict, # from `experiment_config`
+                part:dict, # from `plan_parts`
+               ) -> dict:
+    "Everything a part's results depend on: stored in its part.json and checked before it is reused"
+    return dict(scale=cfg["scale"], convention=cfg["convention"], target=cfg["target"], problem=cfg["problem"].to_dict(),
+                train=cfg["train"].to_dict(), lr_margin=cfg["lr_margin"]) | {k: part[k] for k in ("seeds", "lams", "lr", "steps")}
+
+def run_part(cfg:dict, # from `experiment_config`
+             part:dict, # from `plan_parts`
+             device, # torch device
+             folder:Path|None=None, # the part's folder: checkpoint, metrics.csv, part.json (None: nothing written)
+             fused:bool=False, # fused elementwise kernels
+             callback:Callable|None=None, # passed to `train`
+            ) -> dict:
+    "Train one part (resuming its checkpoint), or read it back when `folder` already holds it: rows, seconds, reused"
+    record, n = part_record(cfg, part), cfg["problem"].n
+    if folder is not None and (folder / "metrics.csv").exists():
+        diff = config_differences(record, json.loads((folder / "part.json").read_text()).get("record", {}), there_name="that folder")
+        if diff: raise InputError(f"{folder} holds results of another configuration ({'; '.join(diff[:2])}): use another --out")
+        saved = json.loads((folder / "part.json").read_text())
+        return dict(rows=read_csv(folder / "metrics.csv"), seconds=saved["seconds"], diverged_at=saved["diverged_at"], reused=True)
+    weights = [penalty_weights(cfg["convention"], lam, n) for lam in part["lams"]]
+    lam_of = {(w["lam_1"], w["lam_tr"]): lam for w, lam in zip(weights, part["lams"])}
+    tcfg = TrainConfig.from_dict(cfg["train"].to_dict() | dict(lr=part["lr"], steps=part["steps"], lam_1=0.0, lam_tr=0.0))
+    problem = make_problem(cfg["problem"], part["seeds"], cfg["target"], device, tcfg.dtype)
+    if folder is not None: folder.mkdir(parents=True, exist_ok=True)
+    meta = dict(experiment={k: record[k] for k in ("scale", "convention", "lams", "lr_margin")})
+    try: res = train(problem, tcfg, {k: [w[k] for w in weights] for k in ("lam_1", "lam_tr")}, folder / "checkpoint.pt" if folder else None,
+                     resume=True, on_divergence="mark", progress=False, fused=fused, meta=meta, callback=callback)
+    except (TrainingInterrupted, TrainingDiverged) as e:
+        if folder is not None and e.result.logs: write_csv(annotate_rows(e.result.logs, lam_of, cfg["convention"], part["lr"], n), folder / "metrics_partial.csv")
+        raise
+    rows = annotate_rows(res.logs, lam_of, cfg["convention"], part["lr"], n)
+    if folder is not None:
+        write_csv(rows, folder / "metrics.csv")
+        (folder / "part.json").write_text(json.dumps(dict(record=record, seconds=res.seconds, diverged_at=res.diverged_at), indent=2))
+        for f in ("checkpoint.pt", "metrics_partial.csv"): (folder / f).unlink(missing_ok=True)
+    return dict(rows=rows, seconds=res.seconds, diverged_at=res.diverged_at, reused=False)
+
+# %% ../nbs/13_reproduce.ipynb #30689b45
+def _refuse_other_config(out:Path, record:dict):
+    "Raise a one-line InputError when `out` already holds a run of another configuration"
+    try: saved = json.loads((out / "config.json").read_text())
+    except (OSError, json.JSONDecodeError): return
+    diff = config_differences(record, {k: v for k, v in saved.items() if k not in ("seeds", "device", "batch_seeds")}, there_name="that folder")
+    if diff:
+        more = f" and {len(diff) - 2} more" if len(diff) > 2 else ""
+        raise InputError(f"out {out} holds a run of another configuration ({'; '.join(diff[:2])}{more}): use another --out")
+
+def _ntk_for(problem:Problem, cfg:dict, path:Path|None) -> dict:
+    "The NTK baseline on the seeds of `problem`, read back from `path` when it was computed for the same seeds and sizes"
+    key = dict(seeds=list(problem.seeds), problem=cfg["problem"].to_dict(), ridges=cfg["ridges"])
+    if path is not None and path.exists():
+        saved = json.loads(path.read_text())
+        if {k: saved.get(k) for k in key} == key: return saved
+    t0 = time.perf_counter()
+    ntk = ntk_baseline(problem, cfg["ridges"]) | key | dict(seconds=time.perf_counter() - t0)
+    if path is not None: path.write_text(json.dumps(ntk, indent=2))
+    return ntk
+
+# %% ../nbs/13_reproduce.ipynb #dd71cf89
+def _run_parts(cfg:dict, parts:list[dict], dev, out:Path|None, fused:bool, progress:bool) -> tuple[list, dict, dict]:
+    "Run every part under one progress bar (ETA over the whole grid); rows, seconds and divergences per part"
+    folder = lambda p: out / "parts" / p["name"] if out is not None else None
+    todo = [p for p in parts if folder(p) is None or not (folder(p) / "metrics.csv").exists()]
+    bar = tqdm(total=sum(len(p["seeds"]) * len(p["lams"]) * p["steps"] for p in todo), disable=not progress,
+               desc="grid", unit="run-step", mininterval=2.0, smoothing=0.05)
+    rows, seconds, diverged, base = [], {}, {}, 0
+    try:
+        for p in parts:
+            runs = len(p["seeds"]) * len(p["lams"])
+            def tick(step, gd, base=base, runs=runs, name=p["name"]):
+                bar.set_description(f"grid [{name}]", refresh=False); bar.update(base + runs * step - bar.n)
+            try: r = run_part(cfg, p, dev, folder(p), fused, tick)
+            except TrainingInterrupted as e:
+                where = f"; metrics so far in {folder(p) / 'metrics_partial.csv'}; run again with the same --out to resume" if out is not None else ""
+                raise TrainingInterrupted(f"{e}{where}", e.result) from e
+            except TrainingDiverged as e:
+                where = f"; metrics logged before are in {folder(p) / 'metrics_partial.csv'}" if out is not None and e.result.logs else ""
+                raise TrainingDiverged(f"{e}{where}", e.result) from e
+            if not r["reused"]: base += runs * p["steps"]
+            rows += r["rows"]; seconds[p["name"]] = r["seconds"]
+            if r["diverged_at"]: diverged[p["name"]] = r["diverged_at"]
+    finally: bar.close()
+    return rows, seconds, diverged
+
+# %% ../nbs/13_reproduce.ipynb #86ea04cd
+def write_reproduction(out:Path, # output folder
+                       result:dict, # from `run_reproduce`
+                       scale:str, # for the figure's title
+                       device, # recorded in summary.json
+                      ) -> dict:
+    "Write metrics.csv, summary.csv, summary.json, figure.png and figure.pdf; returns their paths"
+    import matplotlib.pyplot as plt
+    write_csv(result["logs"], out / "metrics.csv"); write_csv(result["summary"], out / "summary.csv")
+    keep = ("summary", "ratios", "curvatures", "seconds", "train_seconds", "part_seconds", "diverged")
+    (out / "summary.json").write_text(json.dumps({k: result[k] for k in keep} | dict(ntk_rows=result["ntk"]["rows"], device=str(device),
+                                      parts=result["parts"], published=PUBLISHED, published_ntk=PUBLISHED_NTK), indent=2))
+    c = result["config"]
+    title = (f"{scale} scale, {c['convention']} convention: d={c['problem']['d']}, n={c['problem']['n']}, m={c['problem']['m']}, "
+             f"{len(c['seeds'])} seed(s), lr·T = {c['train']['lr'] * c['train']['steps']:g}")
+    fig = plot_reproduction(result["logs"], c["problem"]["d"], result["ratios"]["ntk_test_loss"], title)
+    fig.savefig(out / "figure.png", dpi=120); fig.savefig(out / "figure.pdf"); plt.close(fig)
+    names = dict(config="config.json", metrics="metrics.csv", summary="summary.csv", summary_json="summary.json", ntk="ntk.json",
+                 figure="figure.png", figure_pdf="figure.pdf")
+    return {k: str(out / f) for k, f in names.items()}
+
+# %% ../nbs/13_reproduce.ipynb #dbea6bb5
+def run_reproduce(scale:str="cpu", # 'cpu' or 'paper'
+                  device="auto", # 'auto', 'cpu' or 'cuda'
+                  out=None, # output folder (None: nothing is written); a second call resumes and reuses finished parts
+                  seeds=None, # override the seeds
+                  lams=None, # override the weights λ (in the units of `convention`)
+                  convention:str="figure", # 'figure' (λ ||J_⊥U||², the published figure) or 'committed' (0.01 R_tr + λ R_1)
+                  lr:float|None=None, # override the learning rate (halved where a weight makes it unstable, see `stable_schedule`)
+                  steps:int|None=None, # override the number of steps
+                  gemm_dtype:str="same", # 'same' or 'bfloat16': the two large products in mixed precision
+                  progress:bool=True, # one progress bar with an ETA for the whole grid
+                  overrides:dict|None=None, # more TrainConfig fields, e.g. {'log_points': 10}
+                  problem_overrides:dict|None=None, # ProblemConfig fields, e.g. {'d': 20, 'm': 400}
+                  fused:bool=False, # fuse the step's elementwise passes with torch.compile
+                  batch_seeds:bool|None=None, # train all seeds as one program (default: on a GPU) or seed by seed
+                 ) -> dict:
+    "Run (or resume) the experiment: configuration, parts, log rows, summary per λ, effect ratios, NTK baseline, files"
+    cfg = experiment_config(scale, convention, seeds, lams, lr, steps, gemm_dtype, overrides, problem_overrides)
+    out, dev = prepare_output_dir(out), resolve_device(device)
+    batch_seeds = dev.type == "cuda" if batch_seeds is None else bool(batch_seeds)
+    record = {k: v for k, v in config_to_json(cfg).items() if k != "seeds"}
     if out is not None:
-        (out / "config.json").write_text(json.dumps(config_to_json(cfg) | dict(device=str(dev)), indent=2))
-        files["config"] = str(out / "config.json")
+        _refuse_other_config(out, record)
+        (out / "config.json").write_text(json.dumps(record | dict(seeds=cfg["seeds"], device=str(dev), batch_seeds=batch_seeds), indent=2))
     t0 = time.perf_counter()
     problem = make_problem(cfg["problem"], cfg["seeds"], cfg["target"], dev, cfg["train"].dtype)
-    ckpt = out / "checkpoint.pt" if out is not None else None
-    try:
-        res = train(problem, cfg["train"], cfg["grid"], checkpoint=ckpt, resume=True, on_divergence="mark", progress=progress, fused=fused)
-    except TrainingInterrupted as e:
-        if out is not None:
-            write_csv(e.result.logs, out / "metrics_partial.csv") if e.result.logs else None
-            msg = f"{e}; metrics so far in {out / 'metrics_partial.csv'}; run again with the same --out to resume"
-        else: msg = str(e)
-        raise TrainingInterrupted(msg, e.result) from e
-    except TrainingDiverged as e:                      # every run diverged
-        if out is not None and e.result.logs: write_csv(e.result.logs, out / "metrics.csv")
-        where = f"; the metrics logged before are in {out / 'metrics.csv'}" if out is not None and e.result.logs else ""
-        raise TrainingDiverged(f"{e}{where}", e.result) from e
-    t_ntk = time.perf_counter()
-    ntk = ntk_baseline(problem, cfg["ridges"]) | dict(seconds=time.perf_counter() - t_ntk)
-    summary = summarise(res.logs, ntk, res.seconds, res.diverged_at)
-    ratios = effect_ratios(summary)
-    diverged_note = None
-    if res.diverged_at:
-        diverged_note = (f"{len(res.diverged_at)} of {len(res.runs)} runs diverged (lr = {cfg['train'].lr:g} is too large for them); "
-                         "they are left out of the summary")
-        print("warning:", diverged_note)
-    result = dict(config=config_to_json(cfg), logs=res.logs, summary=summary, ratios=ratios, ntk=ntk, seconds=time.perf_counter() - t0,
-                  train_seconds=res.seconds, diverged_at=res.diverged_at, diverged_note=diverged_note, files=files)
-    if out is not None:
-        write_csv(res.logs, out / "metrics.csv"); write_csv(summary, out / "summary.csv")
-        (out / "summary.json").write_text(json.dumps(dict(summary=summary, ratios=ratios, ntk_rows=ntk["rows"], seconds=result["seconds"],
-                                                          train_seconds=res.seconds, diverged_at=res.diverged_at, device=str(dev)), indent=2))
-        fig = plot_reproduction(res.logs, cfg["problem"].d, ratios["ntk_test_loss"],
-                                title=f"{scale} scale: d={cfg['problem'].d}, n={cfg['problem'].n}, m={cfg['problem'].m}, {len(cfg['seeds'])} seeds")
-        fig.savefig(out / "figure.png", dpi=120); fig.savefig(out / "figure.pdf")
-        import matplotlib.pyplot as plt; plt.close(fig)
-        files |= {k: str(out / f) for k, f in dict(metrics="metrics.csv", summary="summary.csv", summary_json="summary.json",
-                                                    figure="figure.png", figure_pdf="figure.pdf").items()}
-        if ckpt is not None and ckpt.exists(): ckpt.unlink()
-        for f in ("metrics_partial.csv",):
-            if (out / f).exists(): (out / f).unlink()
+    mu_top, mu_perp = gram_curvatures(problem, cfg["train"].n_k)
+    parts = plan_parts(cfg, mu_top, mu_perp, batch_seeds)
+    for p in {(p["lr"], p["steps"]): p for p in parts if p["lr"] != cfg["train"].lr}.values():
+        print(f"λ = {', '.join(f'{v:g}' for v in p['lams'])}: lr {cfg['train'].lr:g} -> {p['lr']:g} with {p['steps']} steps "
+              f"(same lr x T; lr x curvature must stay <= {cfg['lr_margin']}, see stable_schedule)")
+    rows, part_seconds, diverged = _run_parts(cfg, parts, dev, out, fused, progress)
+    ntk = _ntk_for(problem, cfg, out / "ntk.json" if out is not None else None)
+    summary = summarise(rows, ntk); ratios = effect_ratios(summary)
+    result = dict(config=config_to_json(cfg), parts=parts, logs=rows, summary=summary, ratios=ratios, ntk=ntk, curvatures=dict(mu_top=mu_top, mu_perp=mu_perp),
+                  seconds=time.perf_counter() - t0, train_seconds=sum(part_seconds.values()), part_seconds=part_seconds, diverged=diverged, files={})
+    if diverged: print(f"warning: runs diverged in parts {sorted(diverged)}; they are missing from the summary's final step")
+    if out is not None: result["files"] = write_reproduction(out, result, scale, dev)
     return result
 
 # %% ../nbs/13_reproduce.ipynb #2f06cd49

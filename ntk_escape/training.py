@@ -19,7 +19,8 @@ from .regulariser import *
 
 # %% auto #0
 __all__ = ['NOISE_MODES', 'TARGETS', 'GRID_KEYS', 'TrainConfig', 'Problem', 'make_problem', 'evaluate_test', 'log_steps',
-           'TrainingDiverged', 'TrainingInterrupted', 'TrainResult', 'GradientDescent', 'grid_runs', 'train']
+           'TrainingDiverged', 'TrainingInterrupted', 'TrainResult', 'read_checkpoint', 'config_differences',
+           'GradientDescent', 'grid_runs', 'train']
 
 # %% ../nbs/06_training.ipynb #8e8452ce
 NOISE_MODES = ("off", "always", "small_grad")
@@ -45,6 +46,7 @@ class TrainConfig(ConfigMixin):
     check_every: int = 100        # look for divergence every this many steps (and at logged steps)
     checkpoint_every: int = 1000  # write the checkpoint every this many steps (when a path is given)
     dtype: str = "float32"        # 'float32' or 'float64'
+    gemm_dtype: str = "same"      # the two large products in the dtype above ('same') or with bf16 inputs ('bfloat16')
 
     def validate(self):
         check_choice("model", self.model, MODELS); check_float("lr", self.lr, positive=True)
@@ -56,6 +58,7 @@ class TrainConfig(ConfigMixin):
         check_int("noise_interval", self.noise_interval, minimum=1); check_int("log_points", self.log_points, minimum=2)
         check_int("test_chunk", self.test_chunk, minimum=1); check_int("check_every", self.check_every, minimum=1)
         check_int("checkpoint_every", self.checkpoint_every, minimum=1); resolve_dtype(self.dtype)
+        check_choice("gemm_dtype", self.gemm_dtype, GEMM_DTYPES)
         if self.noise != "off" and self.noise_std == 0: raise InputError(f"noise={self.noise!r} needs noise_std > 0")
 
 # %% ../nbs/06_training.ipynb #6a09f90c
@@ -186,6 +189,14 @@ def _save_atomic(obj, path:Path):
     tmp = path.with_name(path.name + ".tmp")
     torch.save(obj, tmp); os.replace(tmp, path)
 
+def read_checkpoint(path:Path) -> dict:
+    "The state dict saved in `path`, loaded with weights_only=True (no code runs); one-line InputError if unreadable"
+    start_over = "delete it (or use another output folder) to start over"
+    try: sd = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e: raise InputError(f"the checkpoint {path} cannot be read ({type(e).__name__}): {start_over}") from None
+    if not isinstance(sd, dict) or sd.get("version") != 1: raise InputError(f"{path} is not a training checkpoint of this package: {start_over}")
+    return sd
+
 @dataclass
 class _State:
     "Everything that changes from step to step; replaced as a whole at a step boundary"
@@ -194,6 +205,20 @@ class _State:
     last_noise: Tensor
     noise_count: Tensor
     gen_states: list
+
+# %% ../nbs/06_training.ipynb #cfbc8897
+def config_differences(here:dict, # the configuration now
+                       there:dict, # the configuration stored in the checkpoint
+                       prefix:str="", # path of the enclosing keys
+                       there_name:str="the checkpoint", # how the messages name `there`
+                      ) -> list[str]:
+    "Lines 'key: value here vs value there' for every leaf where two nested dicts differ"
+    out = []
+    for k in dict.fromkeys([*here, *there]):
+        a, b, name = here.get(k, "(absent)"), there.get(k, "(absent)"), f"{prefix}{k}"
+        if isinstance(a, dict) and isinstance(b, dict): out += config_differences(a, b, name + ".", there_name)
+        elif a != b: out.append(f"{name}: {a!r} here vs {b!r} in {there_name}")
+    return out
 
 # %% ../nbs/06_training.ipynb #22381e61
 class GradientDescent:
@@ -240,9 +265,11 @@ class GradientDescent:
 
     def load_state_dict(self, sd:dict):
         "Restore a state written by `state_dict` (the configuration must match)"
-        if sd.get("meta") != self.meta or sd.get("config") != self.cfg.to_dict():
-            raise InputError(f"the checkpoint {self.checkpoint} was written for a different configuration; "
-                             "use another path or delete it")
+        diff = config_differences(dict(meta=self.meta, config=self.cfg.to_dict()), dict(meta=sd.get("meta"), config=sd.get("config")))
+        if diff:
+            more = f" and {len(diff) - 2} more" if len(diff) > 2 else ""
+            raise InputError(f"the checkpoint {self.checkpoint} was written for a different configuration ({'; '.join(diff[:2])}{more}): "
+                             "use another output folder, or delete the checkpoint to start over")
         dev = self.state.U.device
         self.state = _State(sd["U"].to(dev, self.state.U.dtype), sd["step"], sd["last_noise"].to(dev), sd["noise_count"].to(dev), sd["gen_states"])
         self._set_gen_states(sd["gen_states"])
@@ -302,7 +329,7 @@ class GradientDescent:
            ) -> TrainResult:
         "Run to step T; returns a TrainResult (raises TrainingDiverged / TrainingInterrupted)"
         if resume and self.checkpoint is not None and self.checkpoint.exists():
-            self.load_state_dict(torch.load(self.checkpoint, weights_only=False))
+            self.load_state_dict(read_checkpoint(self.checkpoint))
         cfg, T = self.cfg, self.cfg.steps
         bar = tqdm(total=T, initial=self.state.step, disable=not self.progress, desc="GD", mininterval=1.0)
         t_start, sec0 = time.perf_counter(), self.seconds
@@ -370,6 +397,7 @@ def train(problem:Problem, # networks and data of the seeds
           callback:Callable|None=None, # called as callback(step, gd) after each step
           progress:bool=True, # tqdm progress bar
           fused:bool=False, # fuse the step's elementwise passes with torch.compile (see `Objective`)
+          meta:dict|None=None, # more configuration to store in (and check against) the checkpoint, e.g. an experiment's convention
          ) -> TrainResult:
     "Gradient descent from U = 0 for every seed of `problem` and every point of `grid`, as one batched program"
     if not isinstance(config, TrainConfig): raise InputTypeError(f"config must be a TrainConfig, got {type(config).__name__}")
@@ -384,9 +412,10 @@ def train(problem:Problem, # networks and data of the seeds
     td = top_directions(net, X, config.n_k, c.k, c.dist)
     gens = lambda stream: [make_generator(_derived_seed(s, stream), dev) for s in problem.seeds]
     obj = make_objective(net, X, y, config.model, lam["lam_1"], lam["lam_tr"], lam["lam_4"], config.n_k, c.k, c.dist,
-                         config.r1_mode, config.r1_samples, generators=gens(1), td=td, fused=fused)
+                         config.r1_mode, config.r1_samples, generators=gens(1), td=td, fused=fused,
+                         gemm_dtype=config.gemm_dtype)
     U0 = torch.zeros(S, L, c.m, c.d, dtype=dt, device=dev)
-    meta = dict(problem=c.to_dict(), seeds=list(problem.seeds), target=problem.target, grid={k: cols[k] for k in GRID_KEYS})
+    meta = dict(problem=c.to_dict(), seeds=list(problem.seeds), target=problem.target, grid={k: cols[k] for k in GRID_KEYS}) | dict(meta or {})
     gd = GradientDescent(obj, U0, config, runs, problem.X_test[:, None], problem.y_test[:, None], gens(2), checkpoint,
                          meta, on_divergence, callback, progress)
     return gd.run(resume=resume)

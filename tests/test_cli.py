@@ -1,5 +1,6 @@
 "The command line: exit codes and messages, run as a user would run it"
 import json, subprocess, sys
+from pathlib import Path
 import pytest
 
 def run(*args, **kw):
@@ -55,4 +56,22 @@ def test_reproduce_ctrl_c_exits_130_and_keeps_checkpoint(tmp_path):
     out, err = p.communicate(timeout=120)
     assert p.returncode == 130, err
     assert err.startswith("interrupted:") and "Traceback" not in err
-    if "checkpoint written to" in err: assert (tmp_path / "checkpoint.pt").exists()
+    if "checkpoint written to" in err:
+        import re
+        assert Path(re.search(r"checkpoint written to (\S+?);", err).group(1)).exists()
+
+def test_reproduce_resume_refuses_other_configuration(tmp_path):
+    base = ["reproduce", "--scale", "cpu", "--device", "cpu", "--quiet", "--seeds", "1", "--lams", "0", "--steps", "2", "--out", str(tmp_path)]
+    res = run(*base)
+    assert res.returncode == 0, res.stderr
+    assert "published_test_loss" in res.stdout and (tmp_path / "figure.png").exists()
+    res = run(*base[:-4], "--steps", "3", "--out", str(tmp_path))
+    assert res.returncode == 2 and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert "train.steps: 3 here vs 2 in that folder" in res.stderr and "use another --out" in res.stderr
+
+def test_reproduce_unreadable_checkpoint_one_line(tmp_path):
+    part = tmp_path / "parts" / "seeds1_lr16"; part.mkdir(parents=True)
+    (part / "checkpoint.pt").write_text("garbage")
+    res = run("reproduce", "--scale", "cpu", "--device", "cpu", "--quiet", "--seeds", "1", "--lams", "0", "--steps", "2", "--out", str(tmp_path))
+    assert res.returncode == 2 and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert "cannot be read (UnpicklingError): delete it (or use another output folder) to start over" in res.stderr
