@@ -307,27 +307,29 @@ def _ntk_for(problem:Problem, cfg:dict, path:Path|None) -> dict:
 
 # %% ../nbs/13_reproduce.ipynb #dd71cf89
 def _run_parts(cfg:dict, parts:list[dict], dev, out:Path|None, fused:bool, progress:bool) -> tuple[list, dict, dict]:
-    "Run every part under one progress bar (ETA over the whole grid); rows, seconds and divergences per part"
+    "Run every part under one progress bar (ETA over the whole grid, resumed parts included); rows, seconds, divergences"
     folder = lambda p: out / "parts" / p["name"] if out is not None else None
+    runs = lambda p: len(p["seeds"]) * len(p["lams"])
     todo = [p for p in parts if folder(p) is None or not (folder(p) / "metrics.csv").exists()]
-    bar = tqdm(total=sum(len(p["seeds"]) * len(p["lams"]) * p["steps"] for p in todo), disable=not progress,
-               desc="grid", unit="run-step", mininterval=2.0, smoothing=0.05)
-    rows, seconds, diverged, base = [], {}, {}, 0
+    done = [read_checkpoint(folder(p) / "checkpoint.pt")["step"] if folder(p) and (folder(p) / "checkpoint.pt").exists() else 0 for p in todo]
+    offset = {p["name"]: sum(runs(q) * q["steps"] for q in todo[:i]) + sum(runs(q) * s for q, s in zip(todo[i + 1:], done[i + 1:]))
+              for i, p in enumerate(todo)}                         # bar position of a part's step 0 (later parts' checkpoints counted)
+    bar = tqdm(total=sum(runs(p) * p["steps"] for p in todo), initial=sum(runs(p) * s for p, s in zip(todo, done)), disable=not progress,
+               desc="grid", unit="run-step", mininterval=2.0, smoothing=0)     # smoothing 0: the ETA uses the average rate since the start
+    rows, seconds, diverged = [], {}, {}
     try:
         for p in parts:
-            runs = len(p["seeds"]) * len(p["lams"])
-            def tick(step, gd, base=base, runs=runs, name=p["name"]):
-                bar.set_description(f"grid [{name}]", refresh=False); bar.update(base + runs * step - bar.n)
-            try: r = run_part(cfg, p, dev, folder(p), fused, tick)
+            def tick(step, gd, r=runs(p), name=p["name"]):
+                bar.set_description(f"grid [{name}]", refresh=False); bar.update(offset[name] + r * step - bar.n)
+            try: res = run_part(cfg, p, dev, folder(p), fused, tick)
             except TrainingInterrupted as e:
                 where = f"; metrics so far in {folder(p) / 'metrics_partial.csv'}; run again with the same --out to resume" if out is not None else ""
                 raise TrainingInterrupted(f"{e}{where}", e.result) from e
             except TrainingDiverged as e:
                 where = f"; metrics logged before are in {folder(p) / 'metrics_partial.csv'}" if out is not None and e.result.logs else ""
                 raise TrainingDiverged(f"{e}{where}", e.result) from e
-            if not r["reused"]: base += runs * p["steps"]
-            rows += r["rows"]; seconds[p["name"]] = r["seconds"]
-            if r["diverged_at"]: diverged[p["name"]] = r["diverged_at"]
+            rows += res["rows"]; seconds[p["name"]] = res["seconds"]
+            if res["diverged_at"]: diverged[p["name"]] = res["diverged_at"]
     finally: bar.close()
     return rows, seconds, diverged
 
