@@ -265,9 +265,9 @@ def taylor_scale_point(m:int, # width
 def format_table(rows:list[dict], # rows with the same keys
                  floatfmt:str=".3g", # format of floating point entries
                 ) -> str:
-    "A plain-text table of `rows`"
+    "A plain-text table of `rows` (None shows as a blank)"
     keys = list(rows[0])
-    cells = [[f"{r[k]:{floatfmt}}" if isinstance(r[k], float) else str(r[k]) for k in keys] for r in rows]
+    cells = [[f"{r[k]:{floatfmt}}" if isinstance(r[k], float) else "" if r[k] is None else str(r[k]) for k in keys] for r in rows]
     w = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
     line = lambda vals: "  ".join(v.rjust(wi) for v, wi in zip(vals, w))
     return "\n".join([line(keys), line(["-" * wi for wi in w])] + [line(c) for c in cells])
