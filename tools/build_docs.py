@@ -198,6 +198,13 @@ def _fix_attrs(h:str) -> str:
     h = re.sub(r"(<img\s[^>]*?)\s*/?>\{([^}\n]*)\}", lambda m: f"{m.group(1)} {_pandoc_attrs(m.group(2))} />", h)
     return h
 
+_PIPE = "\ue000"   # stands for a table cell's escaped pipe while mistune splits the row into cells
+
+def _code_links(h:str) -> str:
+    "Markdown links that nbdev writes into code blocks (show_doc signatures' comments) become HTML links"
+    link = re.compile(r"\[`([^`\]]+)`\]\(([^)\s]+)\)")
+    return re.sub(r"<pre\b.*?</pre>", lambda m: link.sub(r'<a href="\2"><code>\1</code></a>', m.group(0)), h, flags=re.DOTALL)
+
 class Page:
     "Renders one processed notebook to an HTML fragment, collecting its headings and figures"
     def __init__(self, out_path:Path, # where the page will be written
@@ -253,10 +260,11 @@ class Page:
                     parts.append(f'<div class="{html.escape(cls)}">{head}'); stack.append(1)
                 elif stack: parts.append("</div>"); stack.pop()
                 continue
+            if fence is None and line.lstrip().startswith("|"): line = line.replace("\\|", _PIPE)  # GFM's escaped pipe in a table cell
             buf.append(line)
         flush()
         parts.extend("</div>" for _ in stack)
-        return "\n".join(parts)
+        return _code_links("\n".join(parts)).replace(_PIPE, "|")
 
     def code(self, source:str) -> str:
         from pygments import highlight
@@ -294,7 +302,8 @@ class Page:
             m = meta.get(mime, {}) if isinstance(meta.get(mime), dict) else {}
             size = "".join(f' {k}="{int(m[k])}"' for k in ("width", "height") if k in m)
             alt = html.escape(_src(data.get("text/plain", "figure")).strip()[:200])
-            return f'<div class="cell-output cell-output-display"><img src="{url}" alt="{alt}"{size} /></div>'
+            return (f'<div class="cell-output cell-output-display"><a class="figure-link" href="{url}" target="_blank" title="open the figure at full size">'
+                    f'<img src="{url}" alt="{alt}"{size} /></a></div>')
         if mime == "text/markdown":
             cls = "showdoc" if asis else "cell-output cell-output-markdown"
             return f'<div class="{cls}">{self.markdown(val)}</div>'
@@ -334,7 +343,9 @@ class Page:
 
     def links(self, h:str) -> str:
         "Make links to the published site and to notebooks point into this site"
-        if self.doc_url: h = h.replace(f'href="{self.doc_url}/', f'href="{self.root}')
+        if self.doc_url:
+            h = re.sub(rf'href="{re.escape(self.doc_url)}/?"', f'href="{self.root}index.html"', h)   # the site itself
+            h = h.replace(f'href="{self.doc_url}/', f'href="{self.root}')
         def nb_link(m):
             target, anchor = m.group(1), m.group(2) or ""
             key = os.path.normpath((self.out_source.parent / target).as_posix()).replace(os.sep, "/")
@@ -350,14 +361,14 @@ class Page:
 # ---------------------------------------------------------------------------------------------------
 
 SITE_CSS = """
-:root { --fg:#212529; --muted:#6c757d; --accent:#2780e3; --border:#dee2e6; --code-bg:#f6f8fa; --side:17rem; --toc:14rem; }
+:root { --fg:#212529; --muted:#6c757d; --accent:#2780e3; --border:#dee2e6; --code-bg:#f6f8fa; --side:15rem; --toc:13rem; }
 * { box-sizing: border-box; }
 html { scroll-padding-top: 4rem; }
 body { margin:0; color:var(--fg); font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
 .navbar { position: sticky; top: 0; z-index: 10; background: var(--accent); color: #fff; padding: .6rem 1.2rem; display:flex; gap:1rem; align-items: baseline; }
 .navbar a { color:#fff; font-weight:600; font-size:1.15rem; } .navbar .tagline { opacity:.85; font-size:.9rem; white-space: nowrap; overflow:hidden; text-overflow: ellipsis; }
-.layout { display:grid; grid-template-columns: var(--side) minmax(0, 1fr) var(--toc); gap: 2rem; max-width: 90rem; margin: 0 auto; padding: 0 1.2rem; }
+.layout { display:grid; grid-template-columns: var(--side) minmax(0, 1fr) var(--toc); gap: 1.5rem; max-width: 110rem; margin: 0 auto; padding: 0 1rem; }
 .sidebar, .toc { position: sticky; top: 3.5rem; align-self: start; max-height: calc(100vh - 4rem); overflow-y: auto; padding-top: 1.5rem; font-size: .92rem; }
 .sidebar ul, .toc ul { list-style: none; margin: 0; padding-left: 0; } .sidebar ul ul { padding-left: .9rem; }
 .sidebar li a { display:block; padding: .25rem .6rem; border-radius: .3rem; color: var(--fg); }
@@ -368,7 +379,9 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
 main.content { min-width: 0; padding: 1.5rem 0 4rem; }
 .title-block h1.title { margin: 0 0 .3rem; font-size: 2.1rem; }
 h2, h3 { margin-top: 2rem; } .anchor-link { visibility:hidden; margin-left:.4rem; font-size:.8em; color: var(--muted); } h2:hover .anchor-link, h3:hover .anchor-link, h4:hover .anchor-link { visibility: visible; }
-pre { background: var(--code-bg); padding: .7rem .9rem; border-radius: .35rem; overflow-x: auto; font-size: .86rem; line-height: 1.45; }
+pre { background: var(--code-bg); padding: .6rem .8rem; border-radius: .35rem; overflow-x: auto; font-size: .8rem; line-height: 1.45; }
+.sidebar .nb-num { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: .15rem; }
+a.figure-link { cursor: zoom-in; }
 code { font-family: SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .9em; }
 p code, li code, td code { background: var(--code-bg); padding: .05rem .3rem; border-radius: .25rem; }
 .cell-output pre { background: none; }
@@ -386,7 +399,7 @@ table { border-collapse: collapse; margin: 1rem 0; font-size: .92rem; } th, td {
 .pager { display:flex; justify-content: space-between; gap: 1rem; margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--border); }
 footer.site-footer { color: var(--muted); font-size: .82rem; padding: 1.5rem 0; }
 mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
-@media (max-width: 70rem) { .layout { grid-template-columns: var(--side) minmax(0,1fr); } .toc { display:none; } }
+@media (max-width: 100rem) { .layout { grid-template-columns: var(--side) minmax(0,1fr); } .toc { display:none; } }
 @media (max-width: 48rem) { .layout { grid-template-columns: minmax(0,1fr); } .sidebar { position: static; max-height: none; } }
 """
 
@@ -407,7 +420,9 @@ def nav_html(tree:list, current:str, root:str) -> str:
             items.append(f'<li><span class="section-name">{html.escape(it[0])}</span>{nav_html(it[1], current, root)}</li>')
         else:
             active = ' class="active" aria-current="page"' if it["href"] == current else ""
-            items.append(f'<li><a href="{root}{it["href"]}"{active}>{html.escape(it["title"])}</a></li>')
+            num = re.match(r"^(\d+)[a-zA-Z]*_", Path(it["source"]).name)   # the notebook number the prose refers to ("notebook 05")
+            label = (f'<span class="nb-num">{num.group(1)}</span> ' if num else "") + html.escape(it["title"])
+            items.append(f'<li><a href="{root}{it["href"]}"{active}>{label}</a></li>')
     return "<ul>" + "".join(items) + "</ul>"
 
 def inline_md(page:Page, text:str) -> str:
@@ -505,7 +520,19 @@ def build_site(proc:Path, # the processed notebooks
                             images=page.n_images, headings=[h for _, h, _ in page.toc]))
     (out / "pages.json").write_text(json.dumps(records, indent=1))
     (out / ".nojekyll").write_text("")
+    for link in missing_anchors(out): print(f"warning: {link}: no such anchor")
     return records
+
+def missing_anchors(site:Path) -> list[str]:
+    "Links between the site's pages (page.html#anchor, #anchor) whose target id does not exist, as 'from -> to'"
+    pages = {f.relative_to(site).as_posix(): f.read_text(encoding="utf-8") for f in site.rglob("*.html") if "mathjax" not in f.parts}
+    ids = {k: set(re.findall(r'\bid="([^"]+)"', h)) for k, h in pages.items()}
+    bad = []
+    for k, h in pages.items():
+        for target, anchor in re.findall(r'href="(?!https?:|mailto:)([^"#]*)#([^"]+)"', h):
+            dest = os.path.normpath((Path(k).parent / target).as_posix()).replace(os.sep, "/") if target else k
+            if dest in ids and html.unescape(anchor) not in ids[dest]: bad.append(f"{k} -> {target}#{anchor}")
+    return sorted(set(bad))
 
 # ---------------------------------------------------------------------------------------------------
 # 5. README.md from index.ipynb
