@@ -14,11 +14,10 @@ from .training import *
 from .baselines import *
 
 # %% auto #0
-__all__ = ['SC_METHODS', 'METHOD_LABELS', 'SC_TASK', 'K1_SPEC', 'K1_NTK_LARGE_SPEC', 'K1_FLQ_LARGE_SPEC', 'K1_FLQ_LONG_SPEC',
-           'K1_FLQ_LONG_SMALL_D_SPEC', 'K2_SPEC', 'loo_ridge_errors', 'sample_size', 'validate_point',
+__all__ = ['SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'loo_ridge_errors', 'sample_size', 'validate_point',
            'sample_complexity_point', 'collapse_spread', 'alpha_star', 'read_results', 'summarise_sweep', 'curves_by_d',
            'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid',
-           'k1_results']
+           'override_points']
 
 # %% ../nbs/12_generalisation.ipynb #346eff2a
 def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
@@ -112,6 +111,9 @@ def sample_complexity_point(method:str, # 'ntk', 'flq' or 'flq_reg'
     return out | dict(seconds=time.perf_counter() - t0)
 
 sample_complexity_point.validate = validate_point
+
+# %% ../nbs/12_generalisation.ipynb #aa6ae5a8
+SC_TASK = "ntk_escape.generalisation:sample_complexity_point"
 
 # %% ../nbs/12_generalisation.ipynb #66f00052
 def collapse_spread(curves:dict, # {label: (x, loss)} with x the scaled sample size (increasing) and loss > 0
@@ -283,34 +285,11 @@ def loss_grid(summary:list[dict], # from summarise_sweep
             out.append(dict(method=meth, d=d, n=f"{rs[0]['n']}..{rs[-1]['n']}") | {f"a={a:g}": cell.get(a, "-") for a in alphas})
     return out
 
-# %% ../nbs/12_generalisation.ipynb #a5b71667
-SC_TASK = "ntk_escape.generalisation:sample_complexity_point"
-K1_SPEC = dict(task=SC_TASK,
-               grid=dict(method=["ntk", "flq_reg"], d=[16, 24, 32], alpha=[1.0, 1.25, 1.5, 1.75, 2.0], seed=[0, 1, 2]),
-               fixed=dict(k=1, m_per_d=50, n_test=2000, steps=2000, lr=2.0, lam_tr=10.0))
-
-# %% ../nbs/12_generalisation.ipynb #3a3818bb
-K1_NTK_LARGE_SPEC = dict(task=SC_TASK, grid=dict(method=["ntk"], d=[48, 64], alpha=[1.0, 1.25, 1.5, 1.75, 2.0], seed=[0, 1, 2]),
-                         fixed=K1_SPEC["fixed"])
-K1_FLQ_LARGE_SPEC = dict(task=SC_TASK, grid=dict(method=["flq_reg"], d=[48, 64], alpha=[1.0, 1.25, 1.5, 1.75, 2.0], seed=[0, 1, 2]),
-                         fixed=K1_SPEC["fixed"])
-
 # %% ../nbs/12_generalisation.ipynb #7ae7633e
-K1_FLQ_LONG_SPEC = dict(task=SC_TASK, grid=dict(method=["flq_reg"], d=[48, 64], alpha=[1.5, 1.75, 2.0], seed=[0, 1, 2]),
-                        fixed=K1_SPEC["fixed"] | dict(steps=6000))
-K1_FLQ_LONG_SMALL_D_SPEC = dict(K1_FLQ_LONG_SPEC, grid=K1_FLQ_LONG_SPEC["grid"] | dict(d=[16, 24, 32]))
-
-def k1_results(root, # the repository root (holding results/)
-              ) -> list[dict]:
-    "The committed k = 1 points: the NTK at d = 16..64, f_L+f_Q+reg with 6000 steps for alpha >= 1.5 and 2000 below"
-    R = Path(root) / "results"
-    read = lambda names: [r for name in names for r in read_results(R / name / "results.csv")]
-    rows = read(("sample_complexity_k1", "sample_complexity_k1_ntk_large_d", "sample_complexity_k1_flq_large_d"))
-    long = read(("sample_complexity_k1_flq_long_small_d", "sample_complexity_k1_flq_long"))
-    keys = {(r["d"], r["alpha"]) for r in long}
-    return [r for r in rows if not (r["method"] == "flq_reg" and (r["d"], r["alpha"]) in keys)] + long
-
-# %% ../nbs/12_generalisation.ipynb #e1630b4e
-K2_SPEC = dict(task=SC_TASK,
-               grid=dict(method=["ntk", "flq_reg"], d=[8, 12], alpha=[2.0, 2.25, 2.5, 2.75, 3.0], seed=[0, 1, 2]),
-               fixed=dict(k=2, n_k="B", m_per_d=50, n_test=2000, steps=2000, lr=2.0, lam_tr=10.0))
+def override_points(rows:list[dict], # rows of one or more sweeps
+                    replacements:list[dict], # rows of a rerun of some of their points
+                    key=("method", "d", "alpha"), # what makes two rows the same point
+                   ) -> list[dict]:
+    "`rows` with every point that `replacements` reruns replaced by the rerun's rows"
+    rerun = {tuple(r[k] for k in key) for r in replacements}
+    return [r for r in rows if tuple(r[k] for k in key) not in rerun] + list(replacements)
