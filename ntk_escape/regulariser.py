@@ -9,15 +9,17 @@ from dataclasses import dataclass, field
 import functools, warnings
 import torch
 from torch import Tensor
+from fastcore.basics import patch
 from .core import *
 from .data import *
 from .model import *
 from .ntk import *
 
 # %% auto #0
-__all__ = ['MODELS', 'FUSED_KERNELS', 'R1_MODES', 'GEMM_DTYPES', 'Features', 'input_features', 'model_predictions', 'norm24',
-           'norm24_penalty', 'penalty_tr', 'penalty_1', 'features_cross_gram', 'rows_fl_fq', 'coefficients_fq',
-           'compiled_kernel', 'Objective', 'make_objective', 'objective_autograd']
+__all__ = ['MODEL_SPECS', 'MODELS', 'FUSED_KERNELS', 'R1_MODES', 'GEMM_DTYPES', 'Features', 'input_features', 'ModelSpec',
+           'model_spec', 'model_predictions', 'norm24', 'norm24_penalty', 'penalty_tr', 'penalty_1',
+           'features_cross_gram', 'rows_fl_fq', 'coefficients_fq', 'compiled_kernel', 'Objective', 'make_objective',
+           'objective_autograd']
 
 # %% ../nbs/05_regulariser.ipynb #f18a01fd
 @dataclass
@@ -28,6 +30,7 @@ class Features:
     A2: Tensor|None = None # a_r sigma''(w_r^T x_i), shape (..., N, m)
     Z0: Tensor|None = None # pre-activations X W0^T, shape (..., N, m) (for the full network)
 
+# %% ../nbs/05_regulariser.ipynb #d62e37f5
 def input_features(net:TwoLayerNet, # the network
                    X:Tensor, # inputs, shape (..., N, d)
                    second:bool=True, # also compute A2 (needed by f_Q)
@@ -38,21 +41,64 @@ def input_features(net:TwoLayerNet, # the network
     a = net.a.unsqueeze(-2)
     return Features(X, net.activation(Z0, 1) * a, net.activation(Z0, 2) * a if second else None, Z0 if keep_z0 else None)
 
-# %% ../nbs/05_regulariser.ipynb #5a2180d3
-MODELS = ("fl", "fq", "flq", "full", "quadntk")
+# %% ../nbs/05_regulariser.ipynb #77202675
+@dataclass(frozen=True)
+class ModelSpec:
+    "One model g of the family: what it predicts and what its closed-form gradient needs"
+    name: str                   # the name `model=` accepts
+    predicts: str               # g, in words
+    parts: tuple                # the Taylor parts g sums: ('fl',), ('fq',) or ('fl', 'fq'); () for the full network
+    features: tuple             # constant features it needs: 'A1' (a sigma'), 'A2' (a sigma''), 'Z0' (X W0^T)
+    sign_variance: bool = False # its loss adds the variance over random neuron signs (the randomised QuadNTK)
 
+    @property
+    def has_fl(self) -> bool: return "fl" in self.parts   # g has an f_L part (its residual enters the A1 coefficient)
+    @property
+    def has_fq(self) -> bool: return "fq" in self.parts   # g has an f_Q part (A2 o XU enters D)
+    @property
+    def full(self) -> bool: return not self.parts         # g is the network itself at W0 + U
+    @property
+    def fusable(self) -> bool: return bool(self.parts) and not self.sign_variance  # the fused kernels cover it
+
+# %% ../nbs/05_regulariser.ipynb #55708565
+MODEL_SPECS = {s.name: s for s in (
+    ModelSpec("fl", "f_L(x; U), the linear (NTK) term", ("fl",), ("A1",)),
+    ModelSpec("fq", "f_Q(x; U), the quadratic term", ("fq",), ("A1", "A2")),
+    ModelSpec("flq", "f_L + f_Q, the second-order Taylor model", ("fl", "fq"), ("A1", "A2")),
+    ModelSpec("full", "the network f(x; W0 + U) itself", (), ("A1", "Z0")),
+    ModelSpec("quadntk", "f_Q, trained on the loss averaged over random neuron signs (Bai & Lee's randomised QuadNTK)",
+              ("fq",), ("A1", "A2"), sign_variance=True),
+)}
+MODELS = tuple(MODEL_SPECS)    # the accepted model names
+
+# %% ../nbs/05_regulariser.ipynb #6574073e
+def model_spec(model:str, # 'fl', 'fq', 'flq', 'full' or 'quadntk'
+              ) -> ModelSpec:
+    "The record of a model name (InputError listing the accepted names otherwise)"
+    return MODEL_SPECS[check_choice("model", model, MODELS)]
+
+# %% ../nbs/05_regulariser.ipynb #9d7f8897
+@patch
+def combine(self:ModelSpec, fl:Tensor|None, # f_L (may be None when the model has no f_L part)
+            fq:Tensor|None, # f_Q (may be None when the model has no f_Q part)
+           ) -> Tensor:
+    "g from its Taylor parts: f_L, f_Q or f_L + f_Q"
+    if self.full: raise InputError("the full network is not a sum of Taylor parts")
+    if self.has_fl and self.has_fq: return fl + fq
+    return fl if self.has_fl else fq
+
+# %% ../nbs/05_regulariser.ipynb #5a2180d3
 def model_predictions(model:str, # 'fl', 'fq', 'flq', 'full' or 'quadntk'
                       net:TwoLayerNet, # the network
                       F:Features, # features of the inputs
                       XU:Tensor, # X U^T, shape (..., N, m)
                      ) -> tuple[Tensor, Tensor]:
     "(g(X; U), f_L(X; U)): the model's predictions and the linear term, each of shape (..., N)"
-    check_choice("model", model, MODELS)
+    spec = model_spec(model)
     fl = (F.A1 * XU).sum(-1)
-    if model == "fl": return fl, fl
-    if model == "full": return (net.activation(F.Z0 + XU) * net.a.unsqueeze(-2)).sum(-1), fl
-    fq = 0.5 * (F.A2 * XU * XU).sum(-1)
-    return (fl + fq if model == "flq" else fq), fl
+    if spec.full: return (net.activation(F.Z0 + XU) * net.a.unsqueeze(-2)).sum(-1), fl
+    fq = 0.5 * (F.A2 * XU * XU).sum(-1) if spec.has_fq else None
+    return spec.combine(fl, fq), fl
 
 # %% ../nbs/05_regulariser.ipynb #28630edc
 def norm24(U:Tensor, # movement, shape (..., m, d)
@@ -60,6 +106,7 @@ def norm24(U:Tensor, # movement, shape (..., m, d)
     "||U||_{2,4} = (sum_r ||u_r||^4)^(1/4), shape (...)"
     return U.square().sum(-1).square().sum(-1).pow(0.25)
 
+# %% ../nbs/05_regulariser.ipynb #188711b1
 def norm24_penalty(U:Tensor, # movement, shape (..., m, d)
                   ) -> tuple[Tensor, Tensor]:
     "(||U||_{2,4}^8, its gradient 8 (sum_r ||u_r||^4) ||u_r||^2 u_r)"
@@ -89,6 +136,7 @@ def penalty_1(net:TwoLayerNet, # the network
     c_train = -td._coef((cross.transpose(-1, -2) @ c_eval.unsqueeze(-1)).squeeze(-1))
     return h.square().mean(-1), c_eval, c_train
 
+# %% ../nbs/05_regulariser.ipynb #977e9861
 def features_cross_gram(F1:Features, # features of X1
                         F2:Features, # features of X2
                        ) -> Tensor:
@@ -103,6 +151,7 @@ def rows_fl_fq(A1:Tensor, # a sigma'(X W0^T), shape (..., N, m)
     "(f_L, f_Q) at the rows of X: sum_r A1 XU and 1/2 sum_r A2 XU^2"
     return (A1 * XU).sum(-1), (None if A2 is None else 0.5 * (A2 * XU * XU).sum(-1))
 
+# %% ../nbs/05_regulariser.ipynb #7d7e6f8a
 def coefficients_fq(A1:Tensor, # a sigma'(X W0^T), shape (..., n, m)
                     A2:Tensor, # a sigma''(X W0^T), shape (..., n, m)
                     XU:Tensor, # X U^T, shape (..., n, m)
@@ -158,6 +207,8 @@ class Objective:
 
     @property
     def n(self) -> int: return self.F.X.shape[-2]
+    @property
+    def spec(self) -> ModelSpec: return MODEL_SPECS[self.model]
     uses: dict = field(init=False)   # which penalties have a non-zero weight somewhere (fixed at construction)
     _buffers: dict = field(init=False, default_factory=dict, repr=False)
 
@@ -165,106 +216,171 @@ class Objective:
         self._buffers = {}
         self.uses = dict(r1=bool((self.lam_1 > 0).any()), tr=bool((self.lam_tr > 0).any()), n24=bool((self.lam_4 > 0).any()))
 
-    def draw_r1_inputs(self) -> tuple[Features, Tensor]:
-        "Fresh R_1 inputs (one draw per data entry): their features and cross Gram with the training inputs"
-        X = self.F.X
-        batch, (n1, d) = X.shape[:-2], (self.r1_samples, X.shape[-1])
-        gens = self.generators or [None]
-        if len(gens) != max(1, math.prod(batch)):
-            raise InputError(f"need one generator per data entry ({math.prod(batch)}), got {len(gens)}")
-        X1 = torch.stack([sample_inputs(n1, d, self.dist, gen, X.device, X.dtype) for gen in gens]).reshape(*batch, n1, d)
-        F1 = input_features(self.net, X1, second=False)
-        return F1, features_cross_gram(F1, self.F)
+# %% ../nbs/05_regulariser.ipynb #fde9053a
+@patch
+def draw_r1_inputs(self:Objective) -> tuple[Features, Tensor]:
+    "Fresh R_1 inputs (one draw per data entry): their features and cross Gram with the training inputs"
+    X = self.F.X
+    batch, (n1, d) = X.shape[:-2], (self.r1_samples, X.shape[-1])
+    gens = self.generators or [None]
+    if len(gens) != max(1, math.prod(batch)):
+        raise InputError(f"need one generator per data entry ({math.prod(batch)}), got {len(gens)}")
+    X1 = torch.stack([sample_inputs(n1, d, self.dist, gen, X.device, X.dtype) for gen in gens]).reshape(*batch, n1, d)
+    F1 = input_features(self.net, X1, second=False)
+    return F1, features_cross_gram(F1, self.F)
 
-    def _buffer(self, name:str, shape:tuple, like:Tensor) -> Tensor:
-        "A work array reused from step to step (fresh allocations of large arrays are slow on the CPU)"
-        b = self._buffers.get(name)
-        if b is None or b.shape != shape or b.dtype != like.dtype or b.device != like.device:
-            b = self._buffers[name] = torch.empty(shape, dtype=like.dtype, device=like.device)
-        return b
+# %% ../nbs/05_regulariser.ipynb #8a21ac71
+@patch
+def _buffer(self:Objective, name:str, shape:tuple, like:Tensor) -> Tensor:
+    "A work array reused from step to step (fresh allocations of large arrays are slow on the CPU)"
+    b = self._buffers.get(name)
+    if b is None or b.shape != shape or b.dtype != like.dtype or b.device != like.device:
+        b = self._buffers[name] = torch.empty(shape, dtype=like.dtype, device=like.device)
+    return b
 
-    def _product(self, A:Tensor, B:Tensor, out:Tensor|None=None) -> Tensor:
-        "A @ B in the objective's dtype; with gemm_dtype='bfloat16' the inputs are rounded to bf16 first (mixed precision)"
-        if self.gemm_dtype == "same": return torch.matmul(A, B, out=out)
-        P = torch.matmul(A.to(torch.bfloat16), B.to(torch.bfloat16))
-        return P.to(A.dtype) if out is None else out.copy_(P)
+# %% ../nbs/05_regulariser.ipynb #e6d6fb45
+@patch
+def _rowdot(self:Objective, A:Tensor, B:Tensor) -> Tensor:
+    "sum_r A_ir B_ir through a reused work array (no broadcast copies)"
+    shape = torch.broadcast_shapes(A.shape, B.shape)
+    return torch.mul(A, B, out=self._buffer(f"rowdot{shape}", shape, B)).sum(-1)
 
-    def _kernel(self, name:str, *args):
-        "Run a fused kernel compiled; if compiling fails, warn once, switch to eager and run it eagerly"
-        if self.fused:
-            try: return compiled_kernel(name)(*args)
-            except Exception as e:
-                msg = str(e).strip().splitlines()
-                warnings.warn(f"torch.compile of {name} failed ({type(e).__name__}: {msg[0] if msg else ''}); using eager kernels")
-                self.fused = False
-        return FUSED_KERNELS[name](*args)
+# %% ../nbs/05_regulariser.ipynb #6b715e2b
+@patch
+def _product(self:Objective, A:Tensor, B:Tensor, out:Tensor|None=None) -> Tensor:
+    "A @ B in the objective's dtype; with gemm_dtype='bfloat16' the inputs are rounded to bf16 first (mixed precision)"
+    if self.gemm_dtype == "same": return torch.matmul(A, B, out=out)
+    P = torch.matmul(A.to(torch.bfloat16), B.to(torch.bfloat16))
+    return P.to(A.dtype) if out is None else out.copy_(P)
 
-    def value_and_grad(self, U:Tensor, # movement, shape (..., m, d)
-                       r1_inputs:tuple|None=None, # (features, cross Gram) of R_1 inputs; default: fresh or fixed per r1_mode
-                      ) -> tuple[Tensor, dict]:
-        "(gradient of L at U, dict of the terms: objective, loss, r_1, r_tr, n24, and the predictions g, fl)"
-        uses, F, n, model = self.uses, self.F, self.n, self.model
-        if uses["r1"]:
-            if r1_inputs is None: r1_inputs = (self.F1, self.cross1) if self.r1_mode == "fixed" else self.draw_r1_inputs()
-            F1, cross = r1_inputs
-            Xall = self.Xall if (self.r1_mode == "fixed" and F1 is self.F1) else torch.cat([F.X, F1.X.expand(*F.X.shape[:-2], *F1.X.shape[-2:])], -2)
-        else: Xall = F.X
-        batch = torch.broadcast_shapes(Xall.shape[:-2], U.shape[:-2])
-        shape = (*batch, Xall.shape[-2], U.shape[-2])
-        XUall = self._product(Xall, U.transpose(-1, -2), self._buffer("XU", shape, U))     # the first product
-        M = self._buffer("M", shape, U)                      # the coefficient matrix of the second product
-        XU, Mt = XUall[..., :n, :], M[..., :n, :]
-        def rowdot(A, B):                                    # sum_r A_ir B_ir through a reused work array (no broadcast copies)
-            shape = torch.broadcast_shapes(A.shape, B.shape)
-            return torch.mul(A, B, out=self._buffer(f"rowdot{shape}", shape, B)).sum(-1)
-        fused = self.fused and model in ("fl", "fq", "flq")  # (a fused kernel runs eagerly if compiling fails)
-        if fused:                                            # one pass for f_L and f_Q
-            fl, fq = self._kernel("rows_fl_fq", F.A1, F.A2 if model != "fl" else None, XU)
-            g = fl if model == "fl" else (fl + fq if model == "flq" else fq)
-        else:
-            fl = rowdot(F.A1, XU)
-            if model in ("fq", "flq", "quadntk"):
-                T = torch.mul(F.A2, XU, out=Mt)              # D = A2 o XU (+ A1 for flq)
-                fq = 0.5 * rowdot(T, XU)
-                g = fl + fq if model == "flq" else fq
-            elif model == "full":
-                Dfull = self.net.activation(F.Z0 + XU, 1) * self.net.a.unsqueeze(-2)
-                g = (self.net.activation(F.Z0 + XU) * self.net.a.unsqueeze(-2)).sum(-1)
-            else: g = fl
-        res = g - self.y
-        e = res * (2 / n)
-        terms = dict(loss=res.square().mean(-1), g=g, fl=fl)
-        c = e if model in ("fl", "flq") else torch.zeros_like(e)
-        if uses["tr"]:
-            terms["r_tr"], c_tr = penalty_tr(self.td, fl)
-            c = c + self.lam_tr.unsqueeze(-1) * c_tr
-        if uses["r1"]:
-            fl1 = rowdot(F1.A1, XUall[..., n:, :])
-            terms["r_1"], c1_eval, c1_train = penalty_1(self.net, self.td, fl1, fl, cross)
-            lam = self.lam_1.unsqueeze(-1)
-            c = c + lam * c1_train
-            torch.mul(F1.A1, (lam * c1_eval).unsqueeze(-1), out=M[..., n:, :])
-        if fused and model in ("fq", "flq"): self._kernel("coefficients_fq", F.A1, F.A2, XU, e, c, Mt)
-        elif model in ("fq", "flq", "quadntk"): Mt.mul_(e.unsqueeze(-1)).addcmul_(F.A1, c.unsqueeze(-1))
-        elif model == "full": torch.addcmul(Dfull * e.unsqueeze(-1), F.A1, c.unsqueeze(-1), out=Mt)
-        else: torch.mul(F.A1, c.unsqueeze(-1), out=Mt)
-        if model == "quadntk":                               # the sign-variance term of the randomised QuadNTK
-            P1 = F.A1 * XU
-            terms["loss"] = terms["loss"] + rowdot(P1, P1).mean(-1)
-            Mt.addcmul_(F.A1, P1, value=2 / n)
-        G = self._product(M.transpose(-1, -2), Xall)         # the second product
-        obj = terms["loss"]
-        if uses["tr"]: obj = obj + self.lam_tr * terms["r_tr"]
-        if uses["r1"]: obj = obj + self.lam_1 * terms["r_1"]
-        if uses["n24"]:
-            terms["n24"], G4 = norm24_penalty(U)
-            G, obj = G + self.lam_4[..., None, None] * G4, obj + self.lam_4 * terms["n24"]
-        terms["objective"] = obj
-        return G, terms
+# %% ../nbs/05_regulariser.ipynb #2a64eaed
+@patch
+def _kernel(self:Objective, name:str, *args):
+    "Run a fused kernel compiled; if compiling fails, warn once, switch to eager and run it eagerly"
+    if self.fused:
+        try: return compiled_kernel(name)(*args)
+        except Exception as e:
+            msg = str(e).strip().splitlines()
+            warnings.warn(f"torch.compile of {name} failed ({type(e).__name__}: {msg[0] if msg else ''}); using eager kernels")
+            self.fused = False
+    return FUSED_KERNELS[name](*args)
 
-    def value(self, U:Tensor, r1_inputs:tuple|None=None) -> dict:
-        "The terms of L at U (see `value_and_grad`)"
-        return self.value_and_grad(U, r1_inputs)[1]
+# %% ../nbs/05_regulariser.ipynb #b00598c3
+@patch
+def _r1_rows(self:Objective, r1_inputs:tuple|None) -> tuple:
+    "(F1, cross, Xall): this step's R_1 features and cross Gram, and the rows [X; X'] of the products (X alone without R_1)"
+    F = self.F
+    if not self.uses["r1"]: return None, None, F.X
+    if r1_inputs is None: r1_inputs = (self.F1, self.cross1) if self.r1_mode == "fixed" else self.draw_r1_inputs()
+    F1, cross = r1_inputs
+    if self.r1_mode == "fixed" and F1 is self.F1: return F1, cross, self.Xall
+    return F1, cross, torch.cat([F.X, F1.X.expand(*F.X.shape[:-2], *F1.X.shape[-2:])], -2)
+
+# %% ../nbs/05_regulariser.ipynb #31688891
+@patch
+def _predictions(self:Objective, XU:Tensor, Mt:Tensor, fused:bool) -> tuple[Tensor, Tensor, Tensor|None]:
+    "(g, f_L, D of the full network or None) at the training rows; the f_Q models' eager pass writes A2 o XU into Mt"
+    F, spec = self.F, self.spec
+    if fused:                                            # one pass for f_L and f_Q
+        fl, fq = self._kernel("rows_fl_fq", F.A1, F.A2 if spec.has_fq else None, XU)
+        return spec.combine(fl, fq), fl, None
+    fl = self._rowdot(F.A1, XU)
+    if spec.has_fq:
+        T = torch.mul(F.A2, XU, out=Mt)                  # D = A2 o XU (+ A1 for flq)
+        return spec.combine(fl, 0.5 * self._rowdot(T, XU)), fl, None
+    if spec.full:
+        D = self.net.activation(F.Z0 + XU, 1) * self.net.a.unsqueeze(-2)
+        return (self.net.activation(F.Z0 + XU) * self.net.a.unsqueeze(-2)).sum(-1), fl, D
+    return fl, fl, None
+
+# %% ../nbs/05_regulariser.ipynb #3c6379be
+@patch
+def _penalties(self:Objective, terms:dict, c:Tensor, fl:Tensor, F1:Features|None, cross:Tensor|None,
+               XUall:Tensor, M:Tensor) -> Tensor:
+    "Add R_tr and R_1 to `terms` and write the R_1 rows of M; returns c with the penalties' coefficients added"
+    n = self.n
+    if self.uses["tr"]:
+        terms["r_tr"], c_tr = penalty_tr(self.td, fl)
+        c = c + self.lam_tr.unsqueeze(-1) * c_tr
+    if self.uses["r1"]:
+        fl1 = self._rowdot(F1.A1, XUall[..., n:, :])
+        terms["r_1"], c1_eval, c1_train = penalty_1(self.net, self.td, fl1, fl, cross)
+        lam = self.lam_1.unsqueeze(-1)
+        c = c + lam * c1_train
+        torch.mul(F1.A1, (lam * c1_eval).unsqueeze(-1), out=M[..., n:, :])
+    return c
+
+# %% ../nbs/05_regulariser.ipynb #f9493352
+@patch
+def _model_coefficients(self:Objective, Mt:Tensor, XU:Tensor, e:Tensor, c:Tensor, D:Tensor|None, fused:bool):
+    "Write the training rows of M: e o D + c o A1"
+    F, spec = self.F, self.spec
+    if fused and spec.has_fq: self._kernel("coefficients_fq", F.A1, F.A2, XU, e, c, Mt)
+    elif spec.has_fq: Mt.mul_(e.unsqueeze(-1)).addcmul_(F.A1, c.unsqueeze(-1))   # Mt holds A2 o XU
+    elif spec.full: torch.addcmul(D * e.unsqueeze(-1), F.A1, c.unsqueeze(-1), out=Mt)
+    else: torch.mul(F.A1, c.unsqueeze(-1), out=Mt)
+
+# %% ../nbs/05_regulariser.ipynb #cadfcaa1
+@patch
+def _sign_variance(self:Objective, Mt:Tensor, XU:Tensor, terms:dict):
+    "Add the QuadNTK sign-variance term to terms['loss'] and its coefficients to the training rows of M"
+    F = self.F
+    P1 = F.A1 * XU
+    terms["loss"] = terms["loss"] + self._rowdot(P1, P1).mean(-1)
+    Mt.addcmul_(F.A1, P1, value=2 / self.n)
+
+# %% ../nbs/05_regulariser.ipynb #6d95d427
+@patch
+def _total(self:Objective, U:Tensor, G:Tensor, terms:dict) -> Tensor:
+    "Set terms['objective'] (and terms['n24']); returns the gradient G with the (2,4)-norm part added"
+    obj = terms["loss"]
+    if self.uses["tr"]: obj = obj + self.lam_tr * terms["r_tr"]
+    if self.uses["r1"]: obj = obj + self.lam_1 * terms["r_1"]
+    if self.uses["n24"]:
+        terms["n24"], G4 = norm24_penalty(U)
+        G, obj = G + self.lam_4[..., None, None] * G4, obj + self.lam_4 * terms["n24"]
+    terms["objective"] = obj
+    return G
+
+# %% ../nbs/05_regulariser.ipynb #e139545c
+@patch
+def value_and_grad(self:Objective, U:Tensor, # movement, shape (..., m, d)
+                   r1_inputs:tuple|None=None, # (features, cross Gram) of R_1 inputs; default: fresh or fixed per r1_mode
+                  ) -> tuple[Tensor, dict]:
+    "(gradient of L at U, dict of the terms: objective, loss, r_1, r_tr, n24, and the predictions g, fl)"
+    n, spec = self.n, self.spec
+    F1, cross, Xall = self._r1_rows(r1_inputs)
+    batch = torch.broadcast_shapes(Xall.shape[:-2], U.shape[:-2])
+    shape = (*batch, Xall.shape[-2], U.shape[-2])
+    XUall = self._product(Xall, U.transpose(-1, -2), self._buffer("XU", shape, U))     # the first product
+    M = self._buffer("M", shape, U)                      # the coefficient matrix of the second product
+    XU, Mt = XUall[..., :n, :], M[..., :n, :]
+    fused = self.fused and spec.fusable                  # (a fused kernel runs eagerly if compiling fails)
+    g, fl, D = self._predictions(XU, Mt, fused)
+    res = g - self.y
+    e = res * (2 / n)
+    terms = dict(loss=res.square().mean(-1), g=g, fl=fl)
+    c = self._penalties(terms, e if spec.has_fl else torch.zeros_like(e), fl, F1, cross, XUall, M)
+    self._model_coefficients(Mt, XU, e, c, D, fused)
+    if spec.sign_variance: self._sign_variance(Mt, XU, terms)
+    G = self._product(M.transpose(-1, -2), Xall)         # the second product
+    return self._total(U, G, terms), terms
+
+# %% ../nbs/05_regulariser.ipynb #47e60e2b
+@patch
+def value(self:Objective, U:Tensor, r1_inputs:tuple|None=None) -> dict:
+    "The terms of L at U (see `value_and_grad`)"
+    return self.value_and_grad(U, r1_inputs)[1]
+
+# %% ../nbs/05_regulariser.ipynb #ae41f1fb
+def _fixed_r1_set(obj:Objective, X_r1:Tensor|None):
+    "Give a fixed-mode objective its R_1 set: features, cross Gram and stacked rows [X; X'] (drawn once unless X_r1 is given)"
+    F, net = obj.F, obj.net
+    if X_r1 is None: F1, cross = obj.draw_r1_inputs()
+    else:
+        check_tensor("X_r1", X_r1, (..., None, net.d))
+        F1 = input_features(net, X_r1.to(F.X), second=False); cross = features_cross_gram(F1, F)
+    obj.F1, obj.cross1, obj.Xall = F1, cross, torch.cat([F.X, F1.X.expand(*F.X.shape[:-2], *F1.X.shape[-2:])], -2)
 
 # %% ../nbs/05_regulariser.ipynb #5306ebcd
 def make_objective(net:TwoLayerNet, # the network
@@ -286,21 +402,16 @@ def make_objective(net:TwoLayerNet, # the network
                    gemm_dtype:str='same', # 'same' or 'bfloat16' (mixed-precision products, faster where the CPU/GPU has bf16 units)
                   ) -> Objective:
     "The regularised training objective with its constants precomputed"
-    check_choice("model", model, MODELS); check_choice("r1_mode", r1_mode, R1_MODES); check_choice("dist", dist, DISTRIBUTIONS)
+    spec = model_spec(model); check_choice("r1_mode", r1_mode, R1_MODES); check_choice("dist", dist, DISTRIBUTIONS)
     check_tensor("X", X, (..., None, net.d)); check_tensor("y", y, (..., X.shape[-2]))
     if X.dtype != net.W0.dtype or y.dtype != X.dtype: raise InputTypeError(f"X and y must have the network's dtype {net.W0.dtype}")
     r1_samples = check_int("r1_samples", r1_samples, minimum=1); check_choice("gemm_dtype", gemm_dtype, GEMM_DTYPES)
     w = {k_: _weight(k_, v, X.dtype, X.device) for k_, v in dict(lam_1=lam_1, lam_tr=lam_tr, lam_4=lam_4).items()}
-    F = input_features(net, X, second=model in ("fq", "flq", "quadntk"), keep_z0=model == "full")
+    F = input_features(net, X, second="A2" in spec.features, keep_z0="Z0" in spec.features)
     if td is None and (bool((w["lam_1"] > 0).any()) or bool((w["lam_tr"] > 0).any())): td = top_directions(net, X, n_k, k, dist)
     obj = Objective(net, F, y, model, td, **w, r1_mode=r1_mode, r1_samples=r1_samples, dist=dist,
                     generators=list(generators) if generators is not None else None, fused=bool(fused), gemm_dtype=gemm_dtype)
-    if r1_mode == "fixed" and obj.uses["r1"]:
-        if X_r1 is None: F1, cross = obj.draw_r1_inputs()
-        else:
-            check_tensor("X_r1", X_r1, (..., None, net.d))
-            F1 = input_features(net, X_r1.to(X), second=False); cross = features_cross_gram(F1, F)
-        obj.F1, obj.cross1, obj.Xall = F1, cross, torch.cat([F.X, F1.X.expand(*F.X.shape[:-2], *F1.X.shape[-2:])], -2)
+    if r1_mode == "fixed" and obj.uses["r1"]: _fixed_r1_set(obj, X_r1)
     return obj
 
 # %% ../nbs/05_regulariser.ipynb #e11b3510
@@ -309,12 +420,12 @@ def objective_autograd(obj:Objective, # the objective
                        X_r1:Tensor|None=None, # R_1 inputs (default: the fixed set)
                       ) -> Tensor:
     "L(U) computed with differentiable model functions, shape of the batch (oracle)"
-    net, X, y = obj.net, obj.F.X, obj.y
+    net, X, y, spec = obj.net, obj.F.X, obj.y, obj.spec
     fl = linear_term(net, X, U)
-    if obj.model in ("fq", "flq", "quadntk"): fq = quadratic_term(net, X, U)
-    g = dict(fl=lambda: fl, fq=lambda: fq, quadntk=lambda: fq, flq=lambda: fl + fq, full=lambda: network_output(net, X, U))[obj.model]()
+    if spec.full: g = network_output(net, X, U)
+    else: g = spec.combine(fl, quadratic_term(net, X, U) if spec.has_fq else None)
     L = (g - y).square().mean(-1)
-    if obj.model == "quadntk":
+    if spec.sign_variance:
         S1 = net.activation(preactivations(net, X), 1)
         L = L + ((net.a.unsqueeze(-2) * S1 * (X @ U.transpose(-1, -2))) ** 2).sum(-1).mean(-1)
     if obj.uses["tr"]: L = L + obj.lam_tr * obj.td.train_predictions_perp(fl).square().mean(-1)

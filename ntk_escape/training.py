@@ -11,6 +11,7 @@ from typing import Callable
 import torch
 from torch import Tensor
 from tqdm import tqdm
+from fastcore.basics import patch
 from .core import *
 from .data import *
 from .model import *
@@ -48,18 +49,21 @@ class TrainConfig(ConfigMixin):
     dtype: str = "float32"        # 'float32' or 'float64'
     gemm_dtype: str = "same"      # the two large products in the dtype above ('same') or with bf16 inputs ('bfloat16')
 
-    def validate(self):
-        check_choice("model", self.model, MODELS); check_float("lr", self.lr, positive=True)
-        check_int("steps", self.steps, minimum=1)
-        for name in ("lam_1", "lam_tr", "lam_4"): check_float(name, getattr(self, name), minimum=0)
-        resolve_n_k(self.n_k, 2, k=0); check_choice("r1_mode", self.r1_mode, R1_MODES)
-        check_int("r1_samples", self.r1_samples, minimum=1); check_choice("noise", self.noise, NOISE_MODES)
-        check_float("noise_std", self.noise_std, minimum=0); check_float("noise_threshold", self.noise_threshold, minimum=0)
-        check_int("noise_interval", self.noise_interval, minimum=1); check_int("log_points", self.log_points, minimum=2)
-        check_int("test_chunk", self.test_chunk, minimum=1); check_int("check_every", self.check_every, minimum=1)
-        check_int("checkpoint_every", self.checkpoint_every, minimum=1); resolve_dtype(self.dtype)
-        check_choice("gemm_dtype", self.gemm_dtype, GEMM_DTYPES)
-        if self.noise != "off" and self.noise_std == 0: raise InputError(f"noise={self.noise!r} needs noise_std > 0")
+# %% ../nbs/06_training.ipynb #03bf001c
+@patch
+def validate(self:TrainConfig):
+    "Check every field (called on construction); InputError naming the first bad one"
+    check_choice("model", self.model, MODELS); check_float("lr", self.lr, positive=True)
+    check_int("steps", self.steps, minimum=1)
+    for name in ("lam_1", "lam_tr", "lam_4"): check_float(name, getattr(self, name), minimum=0)
+    resolve_n_k(self.n_k, 2, k=0); check_choice("r1_mode", self.r1_mode, R1_MODES)
+    check_int("r1_samples", self.r1_samples, minimum=1); check_choice("noise", self.noise, NOISE_MODES)
+    check_float("noise_std", self.noise_std, minimum=0); check_float("noise_threshold", self.noise_threshold, minimum=0)
+    check_int("noise_interval", self.noise_interval, minimum=1); check_int("log_points", self.log_points, minimum=2)
+    check_int("test_chunk", self.test_chunk, minimum=1); check_int("check_every", self.check_every, minimum=1)
+    check_int("checkpoint_every", self.checkpoint_every, minimum=1); resolve_dtype(self.dtype)
+    check_choice("gemm_dtype", self.gemm_dtype, GEMM_DTYPES)
+    if self.noise != "off" and self.noise_std == 0: raise InputError(f"noise={self.noise!r} needs noise_std > 0")
 
 # %% ../nbs/06_training.ipynb #6a09f90c
 TARGETS = ("paper", "low_degree_plus_sparse")
@@ -76,10 +80,22 @@ class Problem:
     config: ProblemConfig     # sizes, distribution, activation
     target: str               # target name
 
+# %% ../nbs/06_training.ipynb #65b34198
 def _derived_seed(seed:int, stream:int) -> int:
     "A seed for the `stream`-th generator of a run with seed `seed`"
     return (seed * 1_000_003 + stream * 7_919 + 12_345) % (2**62)
 
+# %% ../nbs/06_training.ipynb #83b9fa9f
+def _seed_data(c:ProblemConfig, seed:int, target:str) -> tuple:
+    "(network, X, y, X_test, y_test) of one seed, drawn in that order from its generator, on the CPU in float64"
+    g = make_generator(seed)
+    f = paper_target(c.d, c.dist, g) if target == "paper" else low_degree_plus_sparse(c.d, c.k, c.dist, g)
+    net = init_network(c.d, c.m, c.activation, c.shift, g, dtype=torch.float64)
+    X, y = make_dataset(f, c.n, g, dtype=torch.float64)
+    Xt, yt = make_dataset(f, c.n_test, g, dtype=torch.float64)
+    return net, X, y, Xt, yt
+
+# %% ../nbs/06_training.ipynb #dccf1bbc
 def make_problem(config:ProblemConfig, # sizes, distribution and activation
                  seeds=(0,), # one problem per seed
                  target:str="paper", # 'paper' ((He2 + He1)(beta^T x)/sqrt 3) or 'low_degree_plus_sparse'
@@ -91,19 +107,52 @@ def make_problem(config:ProblemConfig, # sizes, distribution and activation
     seeds = tuple(check_int("seed", s, minimum=0) for s in seeds)
     if not seeds: raise InputError("seeds must name at least one seed")
     dev, dt = resolve_device(device), resolve_dtype(dtype)
-    c, parts = config, []
-    for s in seeds:
-        g = make_generator(s)
-        f = paper_target(c.d, c.dist, g) if target == "paper" else low_degree_plus_sparse(c.d, c.k, c.dist, g)
-        net = init_network(c.d, c.m, c.activation, c.shift, g, dtype=torch.float64)
-        X, y = make_dataset(f, c.n, g, dtype=torch.float64)
-        Xt, yt = make_dataset(f, c.n_test, g, dtype=torch.float64)
-        parts.append((net, X, y, Xt, yt))
+    parts = [_seed_data(config, s, target) for s in seeds]
     st = lambda i: torch.stack([p[i] for p in parts]).to(device=dev, dtype=dt)
     net = TwoLayerNet(torch.stack([p[0].W0 for p in parts]).to(dev, dt), torch.stack([p[0].a for p in parts]).to(dev, dt), parts[0][0].activation)
     return Problem(net, st(1), st(2), st(3), st(4), seeds, config, target)
 
+# %% ../nbs/06_training.ipynb #945fc310
+def _test_chunks(obj:Objective, X_test:Tensor, chunk:int, cache_budget:int|None) -> list:
+    "(start, inputs, features or None, K(X_test, X) or None) per chunk of the test inputs"
+    net, keep_z0 = obj.net, "Z0" in obj.spec.features
+    if cache_budget is None: cache_budget = 2**31 if X_test.is_cuda else 2**28
+    keep = (2 + keep_z0) * math.prod(X_test.shape[:-1]) * net.m <= cache_budget
+    chunks = []
+    for i in range(0, X_test.shape[-2], chunk):
+        Xc = X_test[..., i:i + chunk, :]
+        Fc = input_features(net, Xc, keep_z0=keep_z0)
+        cross = features_cross_gram(Fc, obj.F) if obj.td is not None else None
+        chunks.append((i, Xc, Fc if keep else None, cross))
+    return chunks
+
+# %% ../nbs/06_training.ipynb #78033b1c
+def _chunk_metrics(obj:Objective, Fc:Features, Xc:Tensor, yc:Tensor, U:Tensor, coef:Tensor|None, cross:Tensor|None, acc:dict):
+    "Add one test chunk's sums to the accumulators `acc`"
+    spec = obj.spec
+    XU = Xc @ U.transpose(-1, -2)
+    tmp = torch.mul(Fc.A1, XU)
+    fl = tmp.sum(-1)
+    fq = 0.5 * torch.mul(Fc.A2, XU, out=tmp).mul_(XU).sum(-1)
+    g = model_predictions(obj.model, obj.net, Fc, XU)[0] if spec.full else spec.combine(fl, fq)
+    acc["g"] += (g - yc).square().sum(-1); acc["fl"] += (fl - yc).square().sum(-1)
+    acc["fq"] += (fq - yc).square().sum(-1); acc["flq"] += (fl + fq - yc).square().sum(-1)
+    acc["sum_fl"] += fl.sum(-1); acc["sq_fl"] += fl.square().sum(-1)
+    acc["sum_fq"] += fq.sum(-1); acc["sq_fq"] += fq.square().sum(-1)
+    if coef is not None:
+        h = fl - (cross @ coef.unsqueeze(-1)).squeeze(-1)
+        acc["r1"] += h.square().sum(-1)
+
 # %% ../nbs/06_training.ipynb #428e6f8d
+def _test_summary(acc:dict, n_test:int, r1:bool) -> dict:
+    "Means and variances from the test sums"
+    a = {k: v / n_test for k, v in acc.items()}
+    out = dict(test_loss=a["g"], test_mse_fl=a["fl"], test_mse_fq=a["fq"], test_mse_flq=a["flq"],
+               test_var_fl=a["sq_fl"] - a["sum_fl"] ** 2, test_var_fq=a["sq_fq"] - a["sum_fq"] ** 2)
+    if r1: out["r_1"] = a["r1"]
+    return out
+
+# %% ../nbs/06_training.ipynb #3c92a340
 def evaluate_test(obj:Objective, # the training objective (network, training features, top directions)
                   X_test:Tensor, # test inputs, shape (S, 1, n_test, d)
                   y_test:Tensor, # test labels, shape (S, 1, n_test)
@@ -114,42 +163,16 @@ def evaluate_test(obj:Objective, # the training objective (network, training fea
                   cache_budget:int|None=None, # cache the test features up to this many entries (default 2^28 on CPU, 2^31 on CUDA)
                  ) -> dict:
     "Test loss and the f_L / f_Q split of the test predictions, each of the batch shape"
-    net, model, n_test = obj.net, obj.model, X_test.shape[-2]
-    runs = max(1, math.prod(U.shape[:-2]))
-    chunk = max(1, min(chunk, 2**26 // (runs * net.m)))
+    net = obj.net
+    chunk = max(1, min(chunk, 2**26 // (max(1, math.prod(U.shape[:-2])) * net.m)))
     cache = {} if cache is None else cache
-    if "chunks" not in cache:    # constant per chunk: the features (when they fit the budget) and K(X_test, X)
-        if cache_budget is None: cache_budget = 2**31 if X_test.is_cuda else 2**28
-        keep = (2 + (model == "full")) * math.prod(X_test.shape[:-1]) * net.m <= cache_budget
-        cache["chunks"] = []
-        for i in range(0, n_test, chunk):
-            Xc = X_test[..., i:i + chunk, :]
-            Fc = input_features(net, Xc, keep_z0=model == "full")
-            cross = features_cross_gram(Fc, obj.F) if obj.td is not None else None
-            cache["chunks"].append((i, Xc, Fc if keep else None, cross))
-    keys = ("g", "fl", "fq", "flq", "sum_fl", "sq_fl", "sum_fq", "sq_fq", "r1")
-    acc = {k: 0.0 for k in keys}
+    if "chunks" not in cache: cache["chunks"] = _test_chunks(obj, X_test, chunk, cache_budget)
+    acc = dict.fromkeys(("g", "fl", "fq", "flq", "sum_fl", "sq_fl", "sum_fq", "sq_fq", "r1"), 0.0)
     coef = obj.td._coef(fl_train) if obj.td is not None else None
     for i, Xc, Fc, cross in cache["chunks"]:
-        yc = y_test[..., i:i + Xc.shape[-2]]
-        if Fc is None: Fc = input_features(net, Xc, keep_z0=model == "full")
-        XU = Xc @ U.transpose(-1, -2)
-        tmp = torch.mul(Fc.A1, XU)
-        fl = tmp.sum(-1)
-        fq = 0.5 * torch.mul(Fc.A2, XU, out=tmp).mul_(XU).sum(-1)
-        g = dict(fl=fl, fq=fq, quadntk=fq, flq=fl + fq)[model] if model != "full" else model_predictions("full", net, Fc, XU)[0]
-        acc["g"] += (g - yc).square().sum(-1); acc["fl"] += (fl - yc).square().sum(-1)
-        acc["fq"] += (fq - yc).square().sum(-1); acc["flq"] += (fl + fq - yc).square().sum(-1)
-        acc["sum_fl"] += fl.sum(-1); acc["sq_fl"] += fl.square().sum(-1)
-        acc["sum_fq"] += fq.sum(-1); acc["sq_fq"] += fq.square().sum(-1)
-        if coef is not None:
-            h = fl - (cross @ coef.unsqueeze(-1)).squeeze(-1)
-            acc["r1"] += h.square().sum(-1)
-    a = {k: v / n_test for k, v in acc.items()}
-    out = dict(test_loss=a["g"], test_mse_fl=a["fl"], test_mse_fq=a["fq"], test_mse_flq=a["flq"],
-               test_var_fl=a["sq_fl"] - a["sum_fl"] ** 2, test_var_fq=a["sq_fq"] - a["sum_fq"] ** 2)
-    if coef is not None: out["r_1"] = a["r1"]
-    return out
+        if Fc is None: Fc = input_features(net, Xc, keep_z0="Z0" in obj.spec.features)
+        _chunk_metrics(obj, Fc, Xc, y_test[..., i:i + Xc.shape[-2]], U, coef, cross, acc)
+    return _test_summary(acc, X_test.shape[-2], coef is not None)
 
 # %% ../nbs/06_training.ipynb #783e6bbd
 def log_steps(steps:int, # T
@@ -171,6 +194,7 @@ class TrainingInterrupted(KeyboardInterrupt):
     def __init__(self, message:str, result=None):
         super().__init__(message); self.result = result
 
+# %% ../nbs/06_training.ipynb #a46b5efd
 @dataclass
 class TrainResult:
     "The outcome of a run or a grid of runs"
@@ -189,6 +213,7 @@ def _save_atomic(obj, path:Path):
     tmp = path.with_name(path.name + ".tmp")
     torch.save(obj, tmp); os.replace(tmp, path)
 
+# %% ../nbs/06_training.ipynb #31fadea8
 def read_checkpoint(path:Path) -> dict:
     "The state dict saved in `path`, loaded with weights_only=True (no code runs); one-line InputError if unreadable"
     start_over = "delete it (or use another output folder) to start over"
@@ -197,6 +222,7 @@ def read_checkpoint(path:Path) -> dict:
     if not isinstance(sd, dict) or sd.get("version") != 1: raise InputError(f"{path} is not a training checkpoint of this package: {start_over}")
     return sd
 
+# %% ../nbs/06_training.ipynb #3e0dba89
 @dataclass
 class _State:
     "Everything that changes from step to step; replaced as a whole at a step boundary"
@@ -248,146 +274,241 @@ class GradientDescent:
         zeros = torch.zeros(self.batch, dtype=torch.long, device=U0.device)
         self.state = _State(U0, 0, zeros - 10**9, zeros, self._gen_states())
 
-    def _generators(self) -> list:
-        return list(self.obj.generators or []) + list(self.noise_generators)
+# %% ../nbs/06_training.ipynb #a872d12f
+@patch
+def _generators(self:GradientDescent) -> list:
+    "The objective's generators, then the noise generators"
+    return list(self.obj.generators or []) + list(self.noise_generators)
 
-    def _gen_states(self) -> list: return [g.get_state() for g in self._generators()]
+# %% ../nbs/06_training.ipynb #340fd11d
+@patch
+def _gen_states(self:GradientDescent) -> list:
+    "The states of the generators"
+    return [g.get_state() for g in self._generators()]
 
-    def _set_gen_states(self, states:list):
-        for g, s in zip(self._generators(), states): g.set_state(s)
+@patch
+def _set_gen_states(self:GradientDescent, states:list):
+    "Restore the states of the generators"
+    for g, s in zip(self._generators(), states): g.set_state(s)
 
-    def state_dict(self) -> dict:
-        "A CPU copy of the run's state, for torch.save"
-        st = self.state
-        return dict(version=1, meta=self.meta, config=self.cfg.to_dict(), step=st.step, U=st.U.cpu(),
-                    last_noise=st.last_noise.cpu(), noise_count=st.noise_count.cpu(), gen_states=[s.cpu() for s in st.gen_states],
-                    logs=self.logs, diverged_at=self.diverged_at, active=self.active.cpu(), seconds=self.seconds)
+# %% ../nbs/06_training.ipynb #fc466907
+@patch
+def state_dict(self:GradientDescent) -> dict:
+    "A CPU copy of the run's state, for torch.save"
+    st = self.state
+    return dict(version=1, meta=self.meta, config=self.cfg.to_dict(), step=st.step, U=st.U.cpu(),
+                last_noise=st.last_noise.cpu(), noise_count=st.noise_count.cpu(), gen_states=[s.cpu() for s in st.gen_states],
+                logs=self.logs, diverged_at=self.diverged_at, active=self.active.cpu(), seconds=self.seconds)
 
-    def load_state_dict(self, sd:dict):
-        "Restore a state written by `state_dict` (the configuration must match)"
-        diff = config_differences(dict(meta=self.meta, config=self.cfg.to_dict()), dict(meta=sd.get("meta"), config=sd.get("config")))
-        if diff:
-            more = f" and {len(diff) - 2} more" if len(diff) > 2 else ""
-            raise InputError(f"the checkpoint {self.checkpoint} was written for a different configuration ({'; '.join(diff[:2])}{more}): "
-                             "use another output folder, or delete the checkpoint to start over")
-        dev = self.state.U.device
-        self.state = _State(sd["U"].to(dev, self.state.U.dtype), sd["step"], sd["last_noise"].to(dev), sd["noise_count"].to(dev), sd["gen_states"])
-        self._set_gen_states(sd["gen_states"])
-        self.logs = [r for r in sd["logs"] if r["step"] < sd["step"]]
-        self.diverged_at, self.active, self.seconds = dict(sd["diverged_at"]), sd["active"].to(dev), sd["seconds"]
+# %% ../nbs/06_training.ipynb #0b5549f2
+@patch
+def _check_config(self:GradientDescent, sd:dict):
+    "InputError naming the first two differences when `sd` was written for another configuration or meta"
+    diff = config_differences(dict(meta=self.meta, config=self.cfg.to_dict()), dict(meta=sd.get("meta"), config=sd.get("config")))
+    if diff:
+        more = f" and {len(diff) - 2} more" if len(diff) > 2 else ""
+        raise InputError(f"the checkpoint {self.checkpoint} was written for a different configuration ({'; '.join(diff[:2])}{more}): "
+                         "use another output folder, or delete the checkpoint to start over")
 
-    def save(self):
-        "Write the checkpoint (if a path was given)"
-        if self.checkpoint is not None: _save_atomic(self.state_dict(), self.checkpoint)
+# %% ../nbs/06_training.ipynb #f19ed5f2
+@patch
+def load_state_dict(self:GradientDescent, sd:dict):
+    "Restore a state written by `state_dict` (the configuration must match)"
+    self._check_config(sd)
+    dev = self.state.U.device
+    self.state = _State(sd["U"].to(dev, self.state.U.dtype), sd["step"], sd["last_noise"].to(dev), sd["noise_count"].to(dev), sd["gen_states"])
+    self._set_gen_states(sd["gen_states"])
+    self.logs = [r for r in sd["logs"] if r["step"] < sd["step"]]
+    self.diverged_at, self.active, self.seconds = dict(sd["diverged_at"]), sd["active"].to(dev), sd["seconds"]
 
-    def _noise(self, G:Tensor, step:int, last_noise:Tensor) -> tuple[Tensor|None, Tensor, Tensor|None]:
-        "The perturbation to add after this step (or None), the updated last-noise steps and the perturbed runs"
-        cfg = self.cfg
-        if cfg.noise == "off": return None, last_noise, None
-        X = self.obj.F.X
-        shape = (*X.shape[:-2], *G.shape[-2:])
-        z = torch.stack([torch.randn(G.shape[-2:], generator=g, device=G.device, dtype=G.dtype)
-                         for g in self.noise_generators]).reshape(shape)
-        if cfg.noise == "always": mask = torch.ones(self.batch, dtype=torch.bool, device=G.device)
-        else: mask = (G.flatten(-2).norm(dim=-1) <= cfg.noise_threshold) & (step - last_noise >= cfg.noise_interval)
-        mask = mask & self.active
-        return (cfg.noise_std * mask[..., None, None]) * z, torch.where(mask, step, last_noise), mask
+# %% ../nbs/06_training.ipynb #85b5ca95
+@patch
+def save(self:GradientDescent):
+    "Write the checkpoint (if a path was given)"
+    if self.checkpoint is not None: _save_atomic(self.state_dict(), self.checkpoint)
 
-    def _log(self, step:int, U:Tensor, G:Tensor, terms:dict):
-        "Append one row per active run with the train terms and the test metrics at U"
-        n = self.obj.n
-        m = dict(train_loss=terms["loss"], objective=terms["objective"],
-                 fl_sq_train=terms["fl"].square().mean(-1), u_fro=U.flatten(-2).norm(dim=-1),
-                 u_24=norm24(U), grad_norm=G.flatten(-2).norm(dim=-1), perturbations=self.state.noise_count)
-        if self.obj.td is not None: m["r_tr"] = penalty_tr(self.obj.td, terms["fl"])[0]
-        if self.X_test is not None:
-            m |= evaluate_test(self.obj, self.X_test, self.y_test, U, terms["fl"], self.cfg.test_chunk, self._test_cache)
-        names = list(m)
-        vals = torch.stack([torch.broadcast_to(m[k], self.batch) for k in names]).flatten(1).double().cpu()
-        active = self.active.flatten().cpu()
-        for j, run in enumerate(self.runs):
-            if active[j]: self.logs.append(dict(run) | dict(step=step, seconds=self.seconds) | {k: vals[i, j].item() for i, k in enumerate(names)})
+# %% ../nbs/06_training.ipynb #296ab3bb
+@patch
+def _noise_mask(self:GradientDescent, G:Tensor, step:int, last_noise:Tensor) -> Tensor:
+    "The active runs to perturb after this step: all ('always'), or those with a small gradient and no recent noise"
+    cfg = self.cfg
+    if cfg.noise == "always": mask = torch.ones(self.batch, dtype=torch.bool, device=G.device)
+    else: mask = (G.flatten(-2).norm(dim=-1) <= cfg.noise_threshold) & (step - last_noise >= cfg.noise_interval)
+    return mask & self.active
 
-    def _diverged(self, step:int, terms:dict) -> bool:
-        "Mark runs whose objective is not finite; True when the loop must stop"
-        bad = ~torch.isfinite(terms["objective"].broadcast_to(self.batch)) & self.active
-        if not bool(bad.any()): return False
-        idx = bad.flatten().nonzero().flatten().tolist()
-        for j in idx: self.diverged_at[j] = step
-        self.active = self.active & ~bad
-        which = "; ".join(", ".join(f"{k}={v}" for k, v in self.runs[j].items()) for j in idx[:3])
-        self.message = (f"training diverged at step {step} (non-finite objective) for {len(idx)} run(s) [{which}]: "
-                        f"the learning rate lr = {self.cfg.lr:g} is too large for this problem; lower lr. "
-                        f"{len({r['step'] for r in self.logs})} logged steps were kept")
-        return self.on_divergence == "raise" or not bool(self.active.any())
+# %% ../nbs/06_training.ipynb #ee2c4699
+@patch
+def _noise(self:GradientDescent, G:Tensor, step:int, last_noise:Tensor) -> tuple[Tensor|None, Tensor, Tensor|None]:
+    "The perturbation to add after this step (or None), the updated last-noise steps and the perturbed runs"
+    if self.cfg.noise == "off": return None, last_noise, None
+    X = self.obj.F.X
+    shape = (*X.shape[:-2], *G.shape[-2:])
+    z = torch.stack([torch.randn(G.shape[-2:], generator=g, device=G.device, dtype=G.dtype)
+                     for g in self.noise_generators]).reshape(shape)
+    mask = self._noise_mask(G, step, last_noise)
+    return (self.cfg.noise_std * mask[..., None, None]) * z, torch.where(mask, step, last_noise), mask
 
-    def result(self, status:str) -> TrainResult:
-        return TrainResult(self.state.U, self.logs, self.runs, status, self.seconds, dict(self.diverged_at),
-                           str(self.checkpoint) if self.checkpoint else None, getattr(self, "message", ""))
+# %% ../nbs/06_training.ipynb #8f35f9ea
+@patch
+def _metrics(self:GradientDescent, U:Tensor, G:Tensor, terms:dict) -> dict:
+    "The logged metrics at U, each of the batch shape (or broadcastable to it)"
+    m = dict(train_loss=terms["loss"], objective=terms["objective"],
+             fl_sq_train=terms["fl"].square().mean(-1), u_fro=U.flatten(-2).norm(dim=-1),
+             u_24=norm24(U), grad_norm=G.flatten(-2).norm(dim=-1), perturbations=self.state.noise_count)
+    if self.obj.td is not None: m["r_tr"] = penalty_tr(self.obj.td, terms["fl"])[0]
+    if self.X_test is not None:
+        m |= evaluate_test(self.obj, self.X_test, self.y_test, U, terms["fl"], self.cfg.test_chunk, self._test_cache)
+    return m
 
-    def run(self, resume:bool=False, # continue from the checkpoint when it exists
-           ) -> TrainResult:
-        "Run to step T; returns a TrainResult (raises TrainingDiverged / TrainingInterrupted)"
-        if resume and self.checkpoint is not None and self.checkpoint.exists():
-            self.load_state_dict(read_checkpoint(self.checkpoint))
-        cfg, T = self.cfg, self.cfg.steps
-        bar = tqdm(total=T, initial=self.state.step, disable=not self.progress, desc="GD", mininterval=1.0)
-        t_start, sec0 = time.perf_counter(), self.seconds
-        try:
-            with torch.no_grad():
-                while True:
-                    st = self.state
-                    t, U = st.step, st.U
-                    G, terms = self.obj.value_and_grad(U)
-                    self.seconds = sec0 + time.perf_counter() - t_start
-                    if (t in self.log_at or t % cfg.check_every == 0 or t == T) and self._diverged(t, terms):
-                        raise TrainingDiverged(self.message, self.result("diverged"))
-                    if t in self.log_at:
-                        self._log(t, U, G, terms)
-                        bar.set_postfix(train=f"{terms['loss'].mean().item():.3g}", refresh=False)
-                    if t == T: break
-                    if self.diverged_at:   # freeze diverged runs at U = 0 (no device sync unless some run diverged)
-                        G = G * self.active[..., None, None]; U = torch.where(self.active[..., None, None], U, 0.0)
-                    noise, last_noise, hit = self._noise(G, t, st.last_noise)
-                    U_new = torch.add(U, G, alpha=-cfg.lr)          # one pass over U and G
-                    if noise is not None: U_new += noise
-                    count = st.noise_count if hit is None else st.noise_count + hit
-                    self.state = _State(U_new, t + 1, last_noise, count, self._gen_states())
-                    bar.update(1)
-                    if (t + 1) % cfg.checkpoint_every == 0: self.save()
-                    if self.callback is not None: self.callback(t + 1, self)
-        except KeyboardInterrupt as e:
-            self.seconds = sec0 + time.perf_counter() - t_start
-            self._set_gen_states(self.state.gen_states)
-            self.save()
-            where = f"checkpoint written to {self.checkpoint}" if self.checkpoint else "no checkpoint path was given"
-            self.message = f"interrupted at step {self.state.step} of {T}; {where}; {len(self.logs)} log rows kept"
-            raise TrainingInterrupted(self.message, self.result("interrupted")) from e
-        finally: bar.close()
-        self.seconds = sec0 + time.perf_counter() - t_start
-        self.save()
-        if not hasattr(self, "message"): self.message = f"completed {T} steps in {self.seconds:.1f} s"
-        return self.result("completed")
+# %% ../nbs/06_training.ipynb #713f3285
+@patch
+def _log(self:GradientDescent, step:int, U:Tensor, G:Tensor, terms:dict):
+    "Append one row per active run with the train terms and the test metrics at U"
+    m = self._metrics(U, G, terms)
+    names = list(m)
+    vals = torch.stack([torch.broadcast_to(m[k], self.batch) for k in names]).flatten(1).double().cpu()
+    active = self.active.flatten().cpu()
+    for j, run in enumerate(self.runs):
+        if active[j]: self.logs.append(dict(run) | dict(step=step, seconds=self.seconds) | {k: vals[i, j].item() for i, k in enumerate(names)})
+
+# %% ../nbs/06_training.ipynb #d6517759
+@patch
+def _divergence_message(self:GradientDescent, step:int, idx:list) -> str:
+    "One line naming the step, the diverged runs (the first three), the learning rate and the logged steps kept"
+    which = "; ".join(", ".join(f"{k}={v}" for k, v in self.runs[j].items()) for j in idx[:3])
+    return (f"training diverged at step {step} (non-finite objective) for {len(idx)} run(s) [{which}]: "
+            f"the learning rate lr = {self.cfg.lr:g} is too large for this problem; lower lr. "
+            f"{len({r['step'] for r in self.logs})} logged steps were kept")
+
+# %% ../nbs/06_training.ipynb #30b82236
+@patch
+def _diverged(self:GradientDescent, step:int, terms:dict) -> bool:
+    "Mark runs whose objective is not finite; True when the loop must stop"
+    bad = ~torch.isfinite(terms["objective"].broadcast_to(self.batch)) & self.active
+    if not bool(bad.any()): return False
+    idx = bad.flatten().nonzero().flatten().tolist()
+    for j in idx: self.diverged_at[j] = step
+    self.active = self.active & ~bad
+    self.message = self._divergence_message(step, idx)
+    return self.on_divergence == "raise" or not bool(self.active.any())
+
+# %% ../nbs/06_training.ipynb #ccd65eed
+@patch
+def result(self:GradientDescent, status:str) -> TrainResult:
+    "The TrainResult of the run so far, with `status` ('completed', 'diverged' or 'interrupted')"
+    return TrainResult(self.state.U, self.logs, self.runs, status, self.seconds, dict(self.diverged_at),
+                       str(self.checkpoint) if self.checkpoint else None, getattr(self, "message", ""))
+
+# %% ../nbs/06_training.ipynb #e88746d6
+@patch
+def _update(self:GradientDescent, st:_State, G:Tensor) -> _State:
+    "The state after the step from `st` with gradient G (perturbation included)"
+    t, U = st.step, st.U
+    if self.diverged_at:   # freeze diverged runs at U = 0 (no device sync unless some run diverged)
+        G = G * self.active[..., None, None]; U = torch.where(self.active[..., None, None], U, 0.0)
+    noise, last_noise, hit = self._noise(G, t, st.last_noise)
+    U_new = torch.add(U, G, alpha=-self.cfg.lr)          # one pass over U and G
+    if noise is not None: U_new += noise
+    count = st.noise_count if hit is None else st.noise_count + hit
+    return _State(U_new, t + 1, last_noise, count, self._gen_states())
+
+# %% ../nbs/06_training.ipynb #9607875e
+@patch
+def _step(self:GradientDescent, bar, elapsed:Callable) -> bool:
+    "Run step t of the loop (t = self.state.step); False once t = T has been logged"
+    cfg, T, st = self.cfg, self.cfg.steps, self.state
+    t, U = st.step, st.U
+    G, terms = self.obj.value_and_grad(U)
+    self.seconds = elapsed()
+    if (t in self.log_at or t % cfg.check_every == 0 or t == T) and self._diverged(t, terms):
+        raise TrainingDiverged(self.message, self.result("diverged"))
+    if t in self.log_at:
+        self._log(t, U, G, terms)
+        bar.set_postfix(train=f"{terms['loss'].mean().item():.3g}", refresh=False)
+    if t == T: return False
+    self.state = self._update(st, G)
+    bar.update(1)
+    if (t + 1) % cfg.checkpoint_every == 0: self.save()
+    if self.callback is not None: self.callback(t + 1, self)
+    return True
+
+# %% ../nbs/06_training.ipynb #63cd126a
+@patch
+def _interrupted(self:GradientDescent) -> TrainingInterrupted:
+    "Save the state of the last step boundary and return the TrainingInterrupted to raise"
+    self._set_gen_states(self.state.gen_states)
+    self.save()
+    where = f"checkpoint written to {self.checkpoint}" if self.checkpoint else "no checkpoint path was given"
+    self.message = f"interrupted at step {self.state.step} of {self.cfg.steps}; {where}; {len(self.logs)} log rows kept"
+    return TrainingInterrupted(self.message, self.result("interrupted"))
+
+# %% ../nbs/06_training.ipynb #65700571
+@patch
+def run(self:GradientDescent, resume:bool=False, # continue from the checkpoint when it exists
+       ) -> TrainResult:
+    "Run to step T; returns a TrainResult (raises TrainingDiverged / TrainingInterrupted)"
+    if resume and self.checkpoint is not None and self.checkpoint.exists():
+        self.load_state_dict(read_checkpoint(self.checkpoint))
+    T = self.cfg.steps
+    bar = tqdm(total=T, initial=self.state.step, disable=not self.progress, desc="GD", mininterval=1.0)
+    t_start, sec0 = time.perf_counter(), self.seconds
+    elapsed = lambda: sec0 + time.perf_counter() - t_start
+    try:
+        with torch.no_grad():
+            while self._step(bar, elapsed): pass
+    except KeyboardInterrupt as e:
+        self.seconds = elapsed()
+        raise self._interrupted() from e
+    finally: bar.close()
+    self.seconds = elapsed()
+    self.save()
+    if not hasattr(self, "message"): self.message = f"completed {T} steps in {self.seconds:.1f} s"
+    return self.result("completed")
 
 # %% ../nbs/06_training.ipynb #f6756a92
 GRID_KEYS = ("lam_1", "lam_tr", "lam_4")
 
-def grid_runs(seeds, # the seeds
-              config:TrainConfig, # default weights
-              grid:dict|None=None, # lists of weights, zipped
-             ) -> tuple[list[dict], dict]:
-    "The run labels (row-major over seeds x grid points) and the (S, L) weight lists"
-    grid = dict(grid or {})
+def _grid_length(grid:dict) -> int:
+    "L, the common length of the grid's lists (1 for an empty grid); InputError for unknown keys or unequal lengths"
     bad = set(grid) - set(GRID_KEYS)
     if bad: raise InputError(f"grid keys must be among {', '.join(GRID_KEYS)}; got {', '.join(sorted(bad))}")
     L = {len(v) for v in grid.values()}
     if len(L) > 1: raise InputError(f"grid lists must have equal lengths, got {sorted(L)}")
     L = L.pop() if L else 1
     if L < 1: raise InputError("grid lists must not be empty")
+    return L
+
+# %% ../nbs/06_training.ipynb #48ec1afa
+def grid_runs(seeds, # the seeds
+              config:TrainConfig, # default weights
+              grid:dict|None=None, # lists of weights, zipped
+             ) -> tuple[list[dict], dict]:
+    "The run labels (row-major over seeds x grid points) and the (S, L) weight lists"
+    grid = dict(grid or {})
+    L = _grid_length(grid)
     cols = {k: [check_float(k, v, minimum=0) for v in grid.get(k, [getattr(config, k)] * L)] for k in GRID_KEYS}
     runs = [dict(seed=s, **{k: cols[k][j] for k in GRID_KEYS}) for s in seeds for j in range(L)]
     return runs, cols
 
+# %% ../nbs/06_training.ipynb #75f4cf37
+def _seed_generators(problem:Problem, stream:int) -> list:
+    "One generator per seed of `problem`, on its device, for the `stream`-th source of randomness"
+    return [make_generator(_derived_seed(s, stream), problem.X.device) for s in problem.seeds]
+
+# %% ../nbs/06_training.ipynb #75c53b8a
+def _grid_objective(problem:Problem, config:TrainConfig, cols:dict, fused:bool) -> Objective:
+    "The objective of all runs of a grid: data (S, 1, ...), weights (S, L)"
+    S, L = len(problem.seeds), len(cols["lam_1"])
+    net0, dev, dt, c = problem.net, problem.X.device, resolve_dtype(config.dtype), problem.config
+    net = TwoLayerNet(net0.W0[:, None], net0.a[:, None], net0.activation)
+    X, y = problem.X[:, None], problem.y[:, None]
+    lam = {k: torch.tensor(cols[k], dtype=dt, device=dev).expand(S, L) for k in GRID_KEYS}
+    td = top_directions(net, X, config.n_k, c.k, c.dist)
+    return make_objective(net, X, y, config.model, lam["lam_1"], lam["lam_tr"], lam["lam_4"], config.n_k, c.k, c.dist,
+                          config.r1_mode, config.r1_samples, generators=_seed_generators(problem, 1), td=td, fused=fused,
+                          gemm_dtype=config.gemm_dtype)
+
+# %% ../nbs/06_training.ipynb #039f7ea3
 def train(problem:Problem, # networks and data of the seeds
           config:TrainConfig, # optimiser, model, weights
           grid:dict|None=None, # weights varied across runs, e.g. {"lam_1": [0, 1e-3]}
@@ -402,20 +523,11 @@ def train(problem:Problem, # networks and data of the seeds
     "Gradient descent from U = 0 for every seed of `problem` and every point of `grid`, as one batched program"
     if not isinstance(config, TrainConfig): raise InputTypeError(f"config must be a TrainConfig, got {type(config).__name__}")
     runs, cols = grid_runs(problem.seeds, config, grid)
-    S, L = len(problem.seeds), len(cols["lam_1"])
-    net0, dev, dt = problem.net, problem.X.device, resolve_dtype(config.dtype)
+    dt, c = resolve_dtype(config.dtype), problem.config
     if problem.X.dtype != dt: raise InputTypeError(f"the problem's dtype {problem.X.dtype} differs from config.dtype {config.dtype}")
-    net = TwoLayerNet(net0.W0[:, None], net0.a[:, None], net0.activation)
-    X, y = problem.X[:, None], problem.y[:, None]
-    lam = {k: torch.tensor(cols[k], dtype=dt, device=dev).expand(S, L) for k in GRID_KEYS}
-    c = problem.config
-    td = top_directions(net, X, config.n_k, c.k, c.dist)
-    gens = lambda stream: [make_generator(_derived_seed(s, stream), dev) for s in problem.seeds]
-    obj = make_objective(net, X, y, config.model, lam["lam_1"], lam["lam_tr"], lam["lam_4"], config.n_k, c.k, c.dist,
-                         config.r1_mode, config.r1_samples, generators=gens(1), td=td, fused=fused,
-                         gemm_dtype=config.gemm_dtype)
-    U0 = torch.zeros(S, L, c.m, c.d, dtype=dt, device=dev)
+    obj = _grid_objective(problem, config, cols, fused)
+    U0 = torch.zeros(len(problem.seeds), len(cols["lam_1"]), c.m, c.d, dtype=dt, device=problem.X.device)
     meta = dict(problem=c.to_dict(), seeds=list(problem.seeds), target=problem.target, grid={k: cols[k] for k in GRID_KEYS}) | dict(meta or {})
-    gd = GradientDescent(obj, U0, config, runs, problem.X_test[:, None], problem.y_test[:, None], gens(2), checkpoint,
-                         meta, on_divergence, callback, progress)
+    gd = GradientDescent(obj, U0, config, runs, problem.X_test[:, None], problem.y_test[:, None], _seed_generators(problem, 2),
+                         checkpoint, meta, on_divergence, callback, progress)
     return gd.run(resume=resume)
