@@ -32,6 +32,7 @@ def ntk_grams(problem:Problem, # networks and data of the seeds
 # %% ../nbs/07_baselines.ipynb #0dc14d35
 DEFAULT_RIDGES = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0)
 
+# %% ../nbs/07_baselines.ipynb #45366140
 def _spectral_fit(K:Tensor, Kt:Tensor, y:Tensor, yt:Tensor, phi, eig=None) -> tuple[Tensor, Tensor]:
     "Train and test MSE of f = K(., X) Q phi(Lambda) Q^T y; `eig` = (Lambda, Q) when already computed"
     lam, Q = torch.linalg.eigh(K) if eig is None else eig
@@ -39,6 +40,15 @@ def _spectral_fit(K:Tensor, Kt:Tensor, y:Tensor, yt:Tensor, phi, eig=None) -> tu
     f, ft = (K @ coef).squeeze(-1), (Kt @ coef).squeeze(-1)
     return (f - y).square().mean(-1), (ft - yt).square().mean(-1)
 
+# %% ../nbs/07_baselines.ipynb #f870734c
+def _ridge_filter(rho:float, scale:Tensor):
+    "phi(Lambda) of ridge rho (relative to `scale` = tr K / n)"
+    def phi(lam):
+        if rho > 0: return 1 / (lam + rho * scale)
+        return torch.where(lam > lam.amax(-1, keepdim=True) * 1e-12, 1 / lam, torch.zeros_like(lam))
+    return phi
+
+# %% ../nbs/07_baselines.ipynb #3846ab0c
 def kernel_ridge(K:Tensor, # Gram, shape (..., n, n), float64
                  K_test:Tensor, # cross Gram, shape (..., n_test, n)
                  y:Tensor, # training labels, shape (..., n)
@@ -51,12 +61,19 @@ def kernel_ridge(K:Tensor, # Gram, shape (..., n, n), float64
     rows, eig = [], torch.linalg.eigh(K)                   # one eigendecomposition serves every ridge
     for rho in ridges:
         rho = check_float("ridge", rho, minimum=0)
-        def phi(lam):
-            if rho > 0: return 1 / (lam + rho * scale)
-            return torch.where(lam > lam.amax(-1, keepdim=True) * 1e-12, 1 / lam, torch.zeros_like(lam))
-        tr, te = _spectral_fit(K, K_test, y, yt, phi, eig)
+        tr, te = _spectral_fit(K, K_test, y, yt, _ridge_filter(rho, scale), eig)
         rows.append(dict(ridge=rho, train_loss=tr, test_loss=te))
     return rows
+
+# %% ../nbs/07_baselines.ipynb #f28df1ae
+def _gd_filter(t:float, lr:float, n:int, flow:bool):
+    "phi(Lambda) after t steps of gradient descent (or flow for time t*lr) at learning rate lr on n points"
+    def phi(lam):
+        x = 2 * lr * lam / n
+        decay = -torch.expm1(-x * t) if flow else -torch.expm1(t * torch.log1p(-x))
+        small = lam.abs() <= lam.amax(-1, keepdim=True) * 1e-14
+        return torch.where(small, 2 * lr * t / n * torch.ones_like(lam), decay / torch.where(small, 1.0, lam))
+    return phi
 
 # %% ../nbs/07_baselines.ipynb #a6403444
 def kernel_gd(K:Tensor, # Gram, shape (..., n, n), float64
@@ -73,12 +90,7 @@ def kernel_gd(K:Tensor, # Gram, shape (..., n, n), float64
     rows = []
     for t in steps:
         t = check_float("t", t, minimum=0)
-        def phi(lam):
-            x = 2 * lr * lam / n
-            decay = -torch.expm1(-x * t) if flow else -torch.expm1(t * torch.log1p(-x))
-            small = lam.abs() <= lam.amax(-1, keepdim=True) * 1e-14
-            return torch.where(small, 2 * lr * t / n * torch.ones_like(lam), decay / torch.where(small, 1.0, lam))
-        tr, te = _spectral_fit(K, K_test, y, yt, phi)
+        tr, te = _spectral_fit(K, K_test, y, yt, _gd_filter(t, lr, n, flow))
         rows.append(dict(step=t, train_loss=tr, test_loss=te))
     return rows
 
@@ -99,13 +111,44 @@ def ntk_baseline(problem:Problem, # networks and data of the seeds
 
 # %% ../nbs/07_baselines.ipynb #6cb05c4d
 def _final(res:TrainResult, key:str) -> list[float]:
+    "The values of `key` at the last logged step, one per seed that logged it"
     T = max(r["step"] for r in res.logs)
     return [r[key] for r in res.logs if r["step"] == T and key in r]
 
+# %% ../nbs/07_baselines.ipynb #67b636c3
 def _mean_std(v:list) -> tuple[float, float]:
+    "Mean and standard deviation (unbiased=False) of `v`"
     t = torch.tensor(v, dtype=torch.float64)
     return t.mean().item(), (t.std(unbiased=False).item() if len(v) > 1 else 0.0)
 
+# %% ../nbs/07_baselines.ipynb #c2fb19f0
+_LABELS = dict(fl="f_L (GD)", quadntk="QuadNTK (randomised, PGD)", full="full network (GD)",
+               full_reg="full network + regulariser", flq="f_L + f_Q (GD)", flq_reg="f_L + f_Q + regulariser")
+
+def _baseline_configs(quad_noise:float, reg:dict) -> dict:
+    "The model and penalty arguments of each trained baseline"
+    return dict(fl=dict(model="fl"), quadntk=dict(model="quadntk", noise="small_grad", noise_std=quad_noise, noise_threshold=1e-4),
+                full=dict(model="full"), full_reg=dict(model="full", **reg), flq=dict(model="flq"), flq_reg=dict(model="flq", **reg))
+
+# %% ../nbs/07_baselines.ipynb #bd07c851
+def _krr_row(problem:Problem, t0:float) -> dict:
+    "The NTK kernel ridge row of `run_baselines` (timed from t0)"
+    b = ntk_baseline(problem)
+    te, tr = _mean_std(b["test_loss"]), _mean_std(b["train_loss"])
+    return dict(method=f"NTK ridge (best {b['best_ridge']:g})", test_loss=te[0], test_std=te[1], train_loss=tr[0],
+                u_fro=float("nan"), r_1=float("nan"), seconds=time.perf_counter() - t0)
+
+# %% ../nbs/07_baselines.ipynb #58e270eb
+def _trained_row(problem:Problem, name:str, cfg:TrainConfig, progress:bool, t0:float) -> dict:
+    "The row of the trained baseline `name` (timed from t0), marked when runs diverged"
+    res = train(problem, cfg, progress=progress, on_divergence="mark")
+    te, tr = _mean_std(_final(res, "test_loss")), _mean_std(_final(res, "train_loss"))
+    row = dict(method=_LABELS[name], test_loss=te[0], test_std=te[1], train_loss=tr[0], u_fro=_mean_std(_final(res, "u_fro"))[0],
+               r_1=_mean_std(_final(res, "r_1"))[0], seconds=time.perf_counter() - t0)
+    if res.diverged_at: row["method"] += f" (diverged: {len(res.diverged_at)} runs)"
+    return row
+
+# %% ../nbs/07_baselines.ipynb #0a84ac47
 def run_baselines(problem:Problem, # networks and data of the seeds
                   steps:int=2000, # gradient steps of every trained baseline
                   lr:float=1.0, # learning rate
@@ -119,23 +162,12 @@ def run_baselines(problem:Problem, # networks and data of the seeds
     dt = str(problem.X.dtype).replace("torch.", "")
     base = dict(steps=check_int("steps", steps, minimum=1), lr=check_float("lr", lr, positive=True), dtype=dt, log_points=12)
     reg = dict(lam_tr=check_float("lam_tr", lam_tr, minimum=0), lam_1=check_float("lam_1", lam_1, minimum=0))
-    configs = dict(fl=dict(model="fl"), quadntk=dict(model="quadntk", noise="small_grad", noise_std=quad_noise, noise_threshold=1e-4),
-                   full=dict(model="full"), full_reg=dict(model="full", **reg), flq=dict(model="flq"), flq_reg=dict(model="flq", **reg))
+    configs = _baseline_configs(quad_noise, reg)
     rows = []
     for name in methods:
         t0 = time.perf_counter()
         if name == "ntk_krr":
-            b = ntk_baseline(problem)
-            te, tr = _mean_std(b["test_loss"]), _mean_std(b["train_loss"])
-            rows.append(dict(method=f"NTK ridge (best {b['best_ridge']:g})", test_loss=te[0], test_std=te[1], train_loss=tr[0],
-                             u_fro=float("nan"), r_1=float("nan"), seconds=time.perf_counter() - t0))
-            continue
+            rows.append(_krr_row(problem, t0)); continue
         if name not in configs: raise InputError(f"unknown baseline {name!r}; choose from ntk_krr, {', '.join(configs)}")
-        res = train(problem, TrainConfig(**base, **configs[name]), progress=progress, on_divergence="mark")
-        te, tr = _mean_std(_final(res, "test_loss")), _mean_std(_final(res, "train_loss"))
-        label = dict(fl="f_L (GD)", quadntk="QuadNTK (randomised, PGD)", full="full network (GD)",
-                     full_reg="full network + regulariser", flq="f_L + f_Q (GD)", flq_reg="f_L + f_Q + regulariser")[name]
-        rows.append(dict(method=label, test_loss=te[0], test_std=te[1], train_loss=tr[0], u_fro=_mean_std(_final(res, "u_fro"))[0],
-                         r_1=_mean_std(_final(res, "r_1"))[0], seconds=time.perf_counter() - t0))
-        if res.diverged_at: rows[-1]["method"] += f" (diverged: {len(res.diverged_at)} runs)"
+        rows.append(_trained_row(problem, name, TrainConfig(**base, **configs[name]), progress, t0))
     return rows

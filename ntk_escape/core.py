@@ -64,6 +64,16 @@ def check_choice(name:str, # argument name used in the message
         raise InputError(f"{name} must be one of {', '.join(map(repr, choices))}; got {value!r}")
     return value
 
+# %% ../nbs/00_core.ipynb #7534a190
+def _check_shape(name:str, t:Tensor, shape:tuple):
+    "Raise an `InputError` naming `name` unless `t` has the shape `shape`"
+    batch = len(shape) > 0 and shape[0] is Ellipsis
+    core = shape[1:] if batch else shape
+    want = ('(..., ' if batch else '(') + ', '.join('*' if s is None else str(s) for s in core) + ')'
+    ok = t.ndim >= len(core) if batch else t.ndim == len(core)
+    if ok: ok = all(s is None or t.shape[t.ndim-len(core)+i] == s for i, s in enumerate(core))
+    if not ok: raise InputError(f"{name} must have shape {want}, got {tuple(t.shape)}")
+
 # %% ../nbs/00_core.ipynb #00719d5e
 def check_tensor(name:str, # argument name used in the message
                  t, # the tensor to check
@@ -75,13 +85,7 @@ def check_tensor(name:str, # argument name used in the message
     if not isinstance(t, Tensor): raise InputTypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
     if floating and not t.is_floating_point():
         raise InputTypeError(f"{name} must have a floating dtype (float32 or float64), got {t.dtype}")
-    if shape is not None:
-        batch = len(shape) > 0 and shape[0] is Ellipsis
-        core = shape[1:] if batch else shape
-        want = ('(..., ' if batch else '(') + ', '.join('*' if s is None else str(s) for s in core) + ')'
-        ok = t.ndim >= len(core) if batch else t.ndim == len(core)
-        if ok: ok = all(s is None or t.shape[t.ndim-len(core)+i] == s for i, s in enumerate(core))
-        if not ok: raise InputError(f"{name} must have shape {want}, got {tuple(t.shape)}")
+    if shape is not None: _check_shape(name, t, shape)
     if finite and t.is_floating_point() and not bool(torch.isfinite(t).all()):
         raise InputError(f"{name} contains non-finite values (nan or inf)")
     return t
@@ -135,10 +139,11 @@ class ConfigMixin:
         if extra: raise InputError(f"unknown {cls.__name__} keys: {', '.join(sorted(extra))}")
         return cls(**d)
 
-# %% ../nbs/00_core.ipynb #c6c71ab7
+# %% ../nbs/00_core.ipynb #bd5ccfcc
 DISTRIBUTIONS = ("sphere", "gaussian")
 ACTIVATIONS = ("sigmoid", "softplus", "tanh")
 
+# %% ../nbs/00_core.ipynb #c6c71ab7
 @dataclass(frozen=True)
 class ProblemConfig(ConfigMixin):
     "Input dimension, width, sample sizes, input distribution, activation and target degree"

@@ -43,6 +43,7 @@ def harmonic_dim(d:int, # input dimension (sphere S^{d-1} in R^d)
     if l == 0: return 1
     return (2*l + d - 2) * math.comb(l + d - 3, l - 1) // l
 
+# %% ../nbs/01_data.ipynb #9521c51f
 def low_degree_dim(d:int, # input dimension
                    k:int, # maximal degree
                    dist:str="sphere", # 'sphere' or 'gaussian'
@@ -97,6 +98,7 @@ def orthonormal_poly(l:int, # degree
     if d is None: raise InputError("d is required for dist='sphere'")
     return math.sqrt(harmonic_dim(d, l)) * gegenbauer(l, z / math.sqrt(d), d)
 
+# %% ../nbs/01_data.ipynb #fb418519
 def ridge_correlation(l:int, # degree
                       cos:Tensor, # cosines beta^T gamma between unit directions
                       dist:str="gaussian", # input distribution
@@ -187,6 +189,7 @@ def random_directions(count:int, # number of directions
         G = torch.linalg.qr(G.T).Q.T
     return (G / G.norm(dim=1, keepdim=True)).to(resolve_dtype(dtype))
 
+# %% ../nbs/01_data.ipynb #e215455d
 def paper_target(d:int, # input dimension
                  dist:str="gaussian", # input distribution
                  generator:torch.Generator|None=None, # draws the direction beta
@@ -197,6 +200,33 @@ def paper_target(d:int, # input dimension
     one = torch.ones(1, dtype=torch.float64)
     return Target(d=d, k=1, dist=dist, dense=[RidgeSum(1, beta, one / math.sqrt(3))],
                   sparse=RidgeSum(2, beta, one * math.sqrt(2 / 3)))
+
+# %% ../nbs/01_data.ipynb #96cf0aed
+def _quadratic_dense(d:int, dist:str, generator:torch.Generator|None, dense_var:float) -> tuple[list, Tensor]:
+    "The dense part for dense='quadratic': gamma^T x and a quadratic form, each of variance dense_var/2"
+    gamma = random_directions(1, d, generator)
+    part = RidgeSum(1, gamma, torch.ones(1, dtype=torch.float64) * math.sqrt(dense_var / 2))
+    B = torch.randn(d, d, generator=generator, dtype=torch.float64)
+    A = (B + B.T) / 2
+    return [part], A * math.sqrt(dense_var / 2 / quadratic_form_variance(A, dist))
+
+# %% ../nbs/01_data.ipynb #9116ad92
+def _ridge_dense(d:int, k:int, dist:str, generator:torch.Generator|None, dense_var:float, n_dense:int|None) -> list:
+    "Ridge sums of degrees 1..k over n_dense (default 2d) random directions, each of variance dense_var/k"
+    J = check_int("n_dense", n_dense if n_dense is not None else 2 * d, minimum=1)
+    parts = []
+    for l in range(1, k + 1):
+        part = RidgeSum(l, random_directions(J, d, generator, orthonormal=False), torch.randn(J, generator=generator, dtype=torch.float64))
+        part.coefs *= math.sqrt(dense_var / k / part.variance(dist))
+        parts.append(part)
+    return parts
+
+# %% ../nbs/01_data.ipynb #5ef67181
+def _sparse_ridge(d:int, k:int, dist:str, generator:torch.Generator|None, rank:int, var:float) -> RidgeSum:
+    "The sparse part: degree k+1 along `rank` orthonormal directions with equal weights, variance `var`"
+    sparse = RidgeSum(k + 1, random_directions(rank, d, generator), torch.ones(rank, dtype=torch.float64))
+    sparse.coefs *= math.sqrt(var / sparse.variance(dist))
+    return sparse
 
 # %% ../nbs/01_data.ipynb #bb40b484
 def low_degree_plus_sparse(d:int, # input dimension
@@ -219,19 +249,9 @@ def low_degree_plus_sparse(d:int, # input dimension
     parts, A = [], None
     if dense == "quadratic":
         if k != 2: raise InputError(f"dense='quadratic' needs k = 2, got k = {k}")
-        gamma = random_directions(1, d, generator)
-        parts.append(RidgeSum(1, gamma, torch.ones(1, dtype=torch.float64) * math.sqrt(dense_var / 2)))
-        B = torch.randn(d, d, generator=generator, dtype=torch.float64)
-        A = (B + B.T) / 2
-        A = A * math.sqrt(dense_var / 2 / quadratic_form_variance(A, dist))
-    elif dense_var > 0:
-        J = check_int("n_dense", n_dense if n_dense is not None else 2 * d, minimum=1)
-        for l in range(1, k + 1):
-            part = RidgeSum(l, random_directions(J, d, generator, orthonormal=False), torch.randn(J, generator=generator, dtype=torch.float64))
-            part.coefs *= math.sqrt(dense_var / k / part.variance(dist))
-            parts.append(part)
-    sparse = RidgeSum(k + 1, random_directions(rank, d, generator), torch.ones(rank, dtype=torch.float64))
-    sparse.coefs *= math.sqrt((1 - dense_var) / sparse.variance(dist))
+        parts, A = _quadratic_dense(d, dist, generator, dense_var)
+    elif dense_var > 0: parts = _ridge_dense(d, k, dist, generator, dense_var, n_dense)
+    sparse = _sparse_ridge(d, k, dist, generator, rank, 1 - dense_var)
     return Target(d=d, k=k, dist=dist, dense=parts, sparse=sparse, quad_form=A)
 
 # %% ../nbs/01_data.ipynb #faa42d4c

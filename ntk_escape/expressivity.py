@@ -36,6 +36,7 @@ def _ridge(A:Tensor, b:Tensor, rho:float) -> Tensor:
     if p <= N: return torch.linalg.solve(A.T @ A + rho * torch.eye(p, dtype=A.dtype, device=A.device), A.T @ b)
     return A.T @ torch.linalg.solve(A @ A.T + rho * torch.eye(N, dtype=A.dtype, device=A.device), b)
 
+# %% ../nbs/08_expressivity.ipynb #21b92f99
 def fit_pair_scalars(net:TwoLayerNet, # the network (symmetric initialisation)
                      target:Target, # the target; its sparse part must have degree 2 (k = 1)
                      X_fit:Tensor, # fresh inputs for the least squares, shape (N_fit, d)
@@ -80,6 +81,7 @@ def training_row_space(net:TwoLayerNet, # the network
     ev = torch.linalg.eigvalsh(K)
     return top_directions(net, X, n_k=int((ev > rtol * ev[-1]).sum()), gram=K)
 
+# %% ../nbs/08_expressivity.ipynb #75605cd8
 def project_out_training_rows(net:TwoLayerNet, # the network
                               X:Tensor, # training inputs, shape (n, d)
                               U:Tensor, # movement, shape (m, d)
@@ -117,6 +119,7 @@ class UStar:
     fit_mse: float       # population fit error of f_sp by the features (up to [1, x])
     td: TopDirections    # the top n_k directions used (pass them to make_objective)
 
+# %% ../nbs/08_expressivity.ipynb #2d865845
 def construct_u_star(net:TwoLayerNet, # the network (symmetric initialisation, float64 recommended)
                      X:Tensor, # training inputs, shape (n, d)
                      y:Tensor, # labels, shape (n,)
@@ -160,6 +163,7 @@ def u_star_metrics(net:TwoLayerNet, # the network
                 rms_remainder=float((f - fl - fq).square().mean().sqrt()), norm24=float(norm24(U)),
                 fro_over_m14=float(U.norm() / net.m ** 0.25), fit_mse=us.fit_mse)
 
+# %% ../nbs/08_expressivity.ipynb #bd1cd9ba
 def expressivity_row(m:int, # width
                      d:int=20, # input dimension
                      n:int=800, # training points

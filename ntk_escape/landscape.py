@@ -18,8 +18,26 @@ from .regulariser import *
 from .training import *
 
 # %% auto #0
-__all__ = ['HVP_METHODS', 'hvp_fn', 'dense_hessian', 'hessian_extremes', 'sosp_certificate', 'gd_restarts',
+__all__ = ['HVP_METHODS', 'dense_hessian', 'hvp_fn', 'hessian_extremes', 'sosp_certificate', 'gd_restarts',
            'saddle_hessian_blocks']
+
+# %% ../nbs/09_landscape.ipynb #a2c0050d
+def dense_hessian(obj:Objective, # the objective (tiny sizes only)
+                  U:Tensor, # the point, shape (m, d)
+                 ) -> Tensor:
+    "The Hessian of L at U as an (md, md) matrix, by torch.func.hessian on objective_autograd (oracle)"
+    H = torch.func.hessian(lambda V: objective_autograd(obj, V))(U)
+    return H.reshape(U.numel(), U.numel())
+
+# %% ../nbs/09_landscape.ipynb #73eaff6a
+def _central_hvp(obj:Objective, U:Tensor, h:float) -> Callable[[Tensor], Tensor]:
+    "v -> (grad L(U + s v) - grad L(U - s v)) / (2 s), s = h max(1, |U|_F) / |v|; zero for v = 0"
+    scale = h * max(1.0, float(U.norm()))
+    def hvp(v:Tensor) -> Tensor:
+        s = scale / float(v.norm()) if float(v.norm()) > 0 else 0.0
+        if s == 0: return torch.zeros_like(v)
+        return (obj.value_and_grad(U + s * v)[0] - obj.value_and_grad(U - s * v)[0]) / (2 * s)
+    return hvp
 
 # %% ../nbs/09_landscape.ipynb #9a8fbdcb
 HVP_METHODS = ("central", "autograd")
@@ -37,19 +55,7 @@ def hvp_fn(obj:Objective, # the objective (unbatched, float64, fixed R_1 set if 
         from torch.func import grad, jvp
         gfun = grad(lambda V: objective_autograd(obj, V))
         return lambda v: jvp(gfun, (U,), (v,))[1]
-    scale = h * max(1.0, float(U.norm()))
-    def hvp(v:Tensor) -> Tensor:
-        s = scale / float(v.norm()) if float(v.norm()) > 0 else 0.0
-        if s == 0: return torch.zeros_like(v)
-        return (obj.value_and_grad(U + s * v)[0] - obj.value_and_grad(U - s * v)[0]) / (2 * s)
-    return hvp
-
-def dense_hessian(obj:Objective, # the objective (tiny sizes only)
-                  U:Tensor, # the point, shape (m, d)
-                 ) -> Tensor:
-    "The Hessian of L at U as an (md, md) matrix, by torch.func.hessian on objective_autograd (oracle)"
-    H = torch.func.hessian(lambda V: objective_autograd(obj, V))(U)
-    return H.reshape(U.numel(), U.numel())
+    return _central_hvp(obj, U, h)
 
 # %% ../nbs/09_landscape.ipynb #79293e6c
 def hessian_extremes(hvp:Callable, # v -> H v on tensors of shape `shape`

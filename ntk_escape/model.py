@@ -28,7 +28,9 @@ def _derivative_poly(base:str, p:int) -> tuple:
     for _ in range(p): P = P.deriv() * ds
     return tuple(float(c) for c in P.coef)
 
+# %% ../nbs/02_model.ipynb #458815e4
 def _horner(coefs:tuple, s:Tensor) -> Tensor:
+    "sum_i coefs[i] s^i by Horner's rule"
     out = torch.full_like(s, coefs[-1])
     for c in reversed(coefs[:-1]): out = out * s + c
     return out
@@ -102,16 +104,19 @@ def init_network(d:int, # input dimension
 
 # %% ../nbs/02_model.ipynb #cfbc42ee
 def _check_inputs(net:TwoLayerNet, X:Tensor, U:Tensor|None=None):
+    "Raise an `InputError` unless X (..., n, d) and U (..., m, d) fit `net` and have its dtype"
     check_tensor("X", X, (..., None, net.d))
     if X.dtype != net.W0.dtype: raise InputTypeError(f"X must have the network's dtype {net.W0.dtype}, got {X.dtype}")
     if U is not None:
         check_tensor("U", U, (..., net.m, net.d))
         if U.dtype != net.W0.dtype: raise InputTypeError(f"U must have the network's dtype {net.W0.dtype}, got {U.dtype}")
 
+# %% ../nbs/02_model.ipynb #d1951d88
 def _readout(net:TwoLayerNet, H:Tensor) -> Tensor:
     "sum_r a_r H[..., i, r]"
     return (H @ net.a.unsqueeze(-1)).squeeze(-1)
 
+# %% ../nbs/02_model.ipynb #1e85184b
 def preactivations(net:TwoLayerNet, # the network
                    X:Tensor, # inputs, shape (..., n, d)
                   ) -> Tensor:
@@ -128,6 +133,7 @@ def network_output(net:TwoLayerNet, # the network
     Z = preactivations(net, X) if U is None else X @ (net.W0 + U).transpose(-1, -2)
     return _readout(net, net.activation(Z))
 
+# %% ../nbs/02_model.ipynb #573fd247
 def taylor_term(net:TwoLayerNet, # the network
                 X:Tensor, # inputs, shape (..., n, d)
                 U:Tensor, # movement, shape (..., m, d)
@@ -139,14 +145,17 @@ def taylor_term(net:TwoLayerNet, # the network
     if p == 0: return network_output(net, X)
     return _readout(net, net.activation(preactivations(net, X), p) * (X @ U.transpose(-1, -2)) ** p) / math.factorial(p)
 
+# %% ../nbs/02_model.ipynb #dfd7c28e
 def linear_term(net, X, U) -> Tensor:
     "f_L(X; U): the NTK (first-order) term, shape (..., n)"
     return taylor_term(net, X, U, 1)
 
+# %% ../nbs/02_model.ipynb #e990e68f
 def quadratic_term(net, X, U) -> Tensor:
     "f_Q(X; U): the QuadNTK (second-order) term, shape (..., n)"
     return taylor_term(net, X, U, 2)
 
+# %% ../nbs/02_model.ipynb #2a1b761c
 def taylor_sum(net:TwoLayerNet, # the network
                X:Tensor, # inputs, shape (..., n, d)
                U:Tensor, # movement, shape (..., m, d)
@@ -196,6 +205,7 @@ def pair_merge(q:Tensor, # differences, shape (..., m/2, d)
     "The movement U with rows p + q (first half) and p - q (second half)"
     return torch.cat([p + q, p - q], dim=-2)
 
+# %% ../nbs/02_model.ipynb #1d16ea62
 def quadratic_term_pairs(net:TwoLayerNet, # the network (symmetric initialisation)
                          X:Tensor, # inputs, shape (..., n, d)
                          q:Tensor, # pair differences, shape (..., m/2, d)
@@ -218,6 +228,7 @@ def quadntk_scale_movement(net:TwoLayerNet, # the network (symmetric initialisat
     q = s * (c * net.m ** -0.25) * beta.to(net.W0).unsqueeze(0)
     return pair_merge(q, q)
 
+# %% ../nbs/02_model.ipynb #5ae1771c
 def taylor_scale_row(net:TwoLayerNet, # the network (symmetric initialisation)
                      X:Tensor, # test inputs, shape (n, d)
                      beta:Tensor, # unit direction of the movement, shape (d,)
@@ -234,6 +245,14 @@ def taylor_scale_row(net:TwoLayerNet, # the network (symmetric initialisation)
     return dict(m=m, U_fro=U.norm().item(), U_fro_over_m14=U.norm().item() / m ** 0.25,
                 rms_fL=rms(fL), rms_fQ=rms(fQ), rms_remainder=rms(rem), seconds=time.perf_counter() - t0)
 
+# %% ../nbs/02_model.ipynb #c2ec5698
+def _scale_setup(d:int, n:int, dist:str, seed:int) -> tuple:
+    "(generator, X of shape (n, d), unit beta of shape (d,)) from `seed`"
+    g = make_generator(seed)
+    X = sample_inputs(n, d, dist, g, dtype=torch.float64)
+    return g, X, random_directions(1, d, g)[0]
+
+# %% ../nbs/02_model.ipynb #1385cf42
 def taylor_scale_table(widths=(500, 2000, 8000, 32000), # widths m to compare
                        d:int=20, # input dimension
                        n:int=2000, # test points
@@ -243,11 +262,10 @@ def taylor_scale_table(widths=(500, 2000, 8000, 32000), # widths m to compare
                        c:float=3.0, # size constant of the movement
                       ) -> list[dict]:
     "One `taylor_scale_row` per width, on shared test inputs and direction"
-    g = make_generator(seed)
-    X = sample_inputs(n, d, dist, g, dtype=torch.float64)
-    beta = random_directions(1, d, g)[0]
+    g, X, beta = _scale_setup(d, n, dist, seed)
     return [taylor_scale_row(init_network(d, m, activation, generator=g, dtype=torch.float64), X, beta, c, g) for m in widths]
 
+# %% ../nbs/02_model.ipynb #fd816513
 def taylor_scale_point(m:int, # width
                        d:int=20, # input dimension
                        n:int=2000, # test points
@@ -257,11 +275,10 @@ def taylor_scale_point(m:int, # width
                        c:float=3.0, # size constant of the movement
                       ) -> dict:
     "`taylor_scale_row` for one width with its own seed: an independent task for sweeps"
-    g = make_generator(seed)
-    X = sample_inputs(n, d, dist, g, dtype=torch.float64)
-    beta = random_directions(1, d, g)[0]
+    g, X, beta = _scale_setup(d, n, dist, seed)
     return taylor_scale_row(init_network(d, m, activation, generator=g, dtype=torch.float64), X, beta, c, g)
 
+# %% ../nbs/02_model.ipynb #c3848d11
 def format_table(rows:list[dict], # rows with the same keys
                  floatfmt:str=".3g", # format of floating point entries
                 ) -> str:

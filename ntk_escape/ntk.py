@@ -23,6 +23,7 @@ def ntk_features(net:TwoLayerNet, # the network
     S = net.activation(preactivations(net, X), 1)
     return ((net.a * S).unsqueeze(-1) * X.unsqueeze(-2)).reshape(X.shape[0], -1)
 
+# %% ../nbs/03_ntk.ipynb #83d24d6f
 def jacobian_transpose(net:TwoLayerNet, # the network
                        X:Tensor, # inputs, shape (..., N, d)
                        c:Tensor, # coefficients, shape (..., N)
@@ -32,6 +33,7 @@ def jacobian_transpose(net:TwoLayerNet, # the network
     if S is None: S = net.activation(preactivations(net, X), 1)
     return net.a.unsqueeze(-1) * ((S * c.unsqueeze(-1)).transpose(-1, -2) @ X)
 
+# %% ../nbs/03_ntk.ipynb #7cf13880
 def ntk_cross_gram(net:TwoLayerNet, # the network
                    X1:Tensor, # inputs, shape (..., N1, d)
                    X2:Tensor, # inputs, shape (..., N2, d)
@@ -40,6 +42,7 @@ def ntk_cross_gram(net:TwoLayerNet, # the network
     S1, S2 = net.activation(preactivations(net, X1), 1), net.activation(preactivations(net, X2), 1)
     return ((S1 * net.a.unsqueeze(-2) ** 2) @ S2.transpose(-1, -2)) * (X1 @ X2.transpose(-1, -2))
 
+# %% ../nbs/03_ntk.ipynb #bceb9def
 def ntk_gram(net:TwoLayerNet, # the network
              X:Tensor, # inputs, shape (..., N, d)
             ) -> Tensor:
@@ -100,6 +103,15 @@ def resolve_n_k(n_k, # an int, 'd' or 'B'
     if isinstance(n_k, str): raise InputError(f"n_k must be a positive integer, 'd' or 'B'; got {n_k!r}")
     return check_int("n_k", n_k, minimum=0)
 
+# %% ../nbs/03_ntk.ipynb #4df6a80a
+def _gram_eigh(net:TwoLayerNet, X:Tensor, gram:Tensor|None=None) -> tuple[Tensor, Tensor]:
+    "Eigenvalues (descending) and eigenvectors of the float64 Gram J J^T at X (or of `gram`)"
+    K = ntk_gram(net.to(dtype=torch.float64), X.double()) if gram is None else gram.double()
+    if not bool(torch.isfinite(K).all()): raise InputError("the NTK Gram matrix has non-finite entries")
+    evals, evecs = torch.linalg.eigh(K)
+    return evals.flip(-1), evecs.flip(-1)
+
+# %% ../nbs/03_ntk.ipynb #30698f4b
 def top_directions(net:TwoLayerNet, # the network
                    X:Tensor, # points defining the Jacobian (the training inputs), shape (..., N, d)
                    n_k=None, # number of top directions: an int, 'd' or 'B' (default 'd')
@@ -112,10 +124,7 @@ def top_directions(net:TwoLayerNet, # the network
     N = X.shape[-2]
     n_k = resolve_n_k("d" if n_k is None else n_k, net.d, k, dist)
     if n_k > N: raise InputError(f"n_k = {n_k} top directions cannot exceed the number of points N = {N}")
-    K = ntk_gram(net.to(dtype=torch.float64), X.double()) if gram is None else gram.double()
-    if not bool(torch.isfinite(K).all()): raise InputError("the NTK Gram matrix has non-finite entries")
-    evals, evecs = torch.linalg.eigh(K)
-    evals, evecs = evals.flip(-1), evecs.flip(-1)
+    evals, evecs = _gram_eigh(net, X, gram)
     top = evals[..., :n_k]
     if n_k and bool((top <= 0).any()):
         raise InputError(f"the Gram matrix has only {int((evals > 0).sum())} positive eigenvalues; n_k = {n_k} is too many")

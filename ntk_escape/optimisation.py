@@ -15,7 +15,27 @@ from .regulariser import *
 from .landscape import *
 
 # %% auto #0
-__all__ = ['steps_to_sosp', 'sosp_problem']
+__all__ = ['sosp_problem', 'steps_to_sosp']
+
+# %% ../nbs/10_optimisation.ipynb #c746aee3
+def sosp_problem(d:int, # input dimension
+                 m:int, # width
+                 n_per_d:int=10, # n = n_per_d * d training points
+                 seed:int=0, # seed of target, network and data
+                 model:str="fq", # the model g
+                ) -> Objective:
+    "The objective of the authors' target (Gaussian inputs) for one (d, m), float64, no penalty"
+    g = make_generator(seed)
+    tgt = paper_target(d, "gaussian", g)
+    net = init_network(d, m, generator=g, dtype=torch.float64)
+    X, y = make_dataset(tgt, n_per_d * d, g, dtype=torch.float64)
+    return make_objective(net, X, y, model)
+
+# %% ../nbs/10_optimisation.ipynb #7139c9ec
+def _is_sosp(obj:Objective, U:Tensor, eps:float, tol:float) -> tuple[bool, dict]:
+    "(lam_min >= -sqrt(eps) lam_max, the Lanczos extremes) of the Hessian at U"
+    ext = hessian_extremes(hvp_fn(obj, U), tuple(U.shape), tol, U.dtype, U.device)
+    return ext["lam_min"] >= -math.sqrt(eps) * ext["lam_max"], ext
 
 # %% ../nbs/10_optimisation.ipynb #580f875f
 def steps_to_sosp(obj:Objective, # the objective (unbatched, float64)
@@ -38,8 +58,8 @@ def steps_to_sosp(obj:Objective, # the objective (unbatched, float64)
         if not math.isfinite(gn): raise InputError(f"perturbed GD diverged at step {t}: lower lr = {lr:g}")
         if gn <= eps and t - last >= noise_interval:
             checks += 1
-            ext = hessian_extremes(hvp_fn(obj, U), tuple(U.shape), tol, U.dtype, U.device)
-            if ext["lam_min"] >= -math.sqrt(eps) * ext["lam_max"]:
+            ok, ext = _is_sosp(obj, U, eps, tol)
+            if ok:
                 return dict(steps=t, reached=True, perturbations=perturbations, hessian_checks=checks, grad_norm=gn,
                             objective=float(terms["objective"]), **ext, seconds=time.perf_counter() - t0)
             U = U + noise_std * torch.randn(U.shape, generator=generator, dtype=U.dtype, device=U.device)
@@ -49,16 +69,3 @@ def steps_to_sosp(obj:Objective, # the objective (unbatched, float64)
     return dict(steps=max_steps, reached=False, perturbations=perturbations, hessian_checks=checks, grad_norm=gn,
                 objective=float(terms["objective"]), lam_min=float("nan"), lam_max=float("nan"), n_hvp=0,
                 seconds=time.perf_counter() - t0)
-
-def sosp_problem(d:int, # input dimension
-                 m:int, # width
-                 n_per_d:int=10, # n = n_per_d * d training points
-                 seed:int=0, # seed of target, network and data
-                 model:str="fq", # the model g
-                ) -> Objective:
-    "The objective of the authors' target (Gaussian inputs) for one (d, m), float64, no penalty"
-    g = make_generator(seed)
-    tgt = paper_target(d, "gaussian", g)
-    net = init_network(d, m, generator=g, dtype=torch.float64)
-    X, y = make_dataset(tgt, n_per_d * d, g, dtype=torch.float64)
-    return make_objective(net, X, y, model)

@@ -20,6 +20,13 @@ __all__ = ['empirical_spectrum', 'neuron_correlation', 'funk_hecke_eigenvalues',
            'direction_predictions', 'polynomial_features', 'degree_variance_explained', 'plateau_convergence',
            'movement_in_directions', 'plot_spectrum', 'spectrum_report']
 
+# %% ../nbs/04_spectrum.ipynb #09466a18
+def _check_resolves(d:int, N:int, k, dist:str):
+    "Raise an `InputError` unless N samples can resolve the B(d, k) eigenvalues of degree <= k"
+    k = check_int("k", k, minimum=0)
+    B = low_degree_dim(d, k, check_choice("dist", dist, DISTRIBUTIONS))
+    if N < B: raise InputError(f"N = {N} samples cannot resolve the B(d={d}, k={k}) = {B} eigenvalues of degree <= k; use N well above {B}")
+
 # %% ../nbs/04_spectrum.ipynb #88e74e06
 def empirical_spectrum(net:TwoLayerNet, # the network
                        X:Tensor, # sample inputs, shape (N, d)
@@ -31,10 +38,7 @@ def empirical_spectrum(net:TwoLayerNet, # the network
     "Eigenvalues of the empirical covariance J^T J / N (its N non-trivial ones), descending, float64; with the Gram eigenvectors if asked"
     check_tensor("X", X, (None, net.d))
     N = X.shape[0]
-    if k is not None:
-        k = check_int("k", k, minimum=0)
-        B = low_degree_dim(net.d, k, check_choice("dist", dist, DISTRIBUTIONS))
-        if N < B: raise InputError(f"N = {N} samples cannot resolve the B(d={net.d}, k={k}) = {B} eigenvalues of degree <= k; use N well above {B}")
+    if k is not None: _check_resolves(net.d, N, k, dist)
     K = ntk_gram(net.to(dtype=torch.float64), X.double()) if gram is None else gram.double()
     if not bool(torch.isfinite(K).all()): raise InputError("the NTK Gram matrix has non-finite entries")
     if not eigenvectors: return torch.linalg.eigvalsh(K).flip(-1) / N
@@ -43,11 +47,13 @@ def empirical_spectrum(net:TwoLayerNet, # the network
 
 # %% ../nbs/04_spectrum.ipynb #29beaf5a
 def _check_limit_args(activation, d) -> int:
+    "d as an int, if `activation` is an `Activation` and d >= 3; else raise an `InputError`"
     if not isinstance(activation, Activation): raise InputTypeError(f"activation must be an Activation, got {type(activation).__name__}")
     d = check_int("d", d)
     if d < 3: raise InputError(f"the infinite-width eigenvalues need d >= 3 (w is split into two coordinates and a sphere S^(d-2)), got d = {d}")
     return d
 
+# %% ../nbs/04_spectrum.ipynb #c4367ec7
 def neuron_correlation(activation:Activation, # the activation sigma
                        d:int, # input dimension (>= 3)
                        rho, # cosine(s) e^T e' between the inputs, in [-1, 1]
@@ -96,12 +102,14 @@ def gegenbauer_coefficients(activation:Activation, # the activation sigma
     P = torch.stack([gegenbauer(j, t, d) for j in range(L + 1)])
     return (activation(r * t, 1) * w) @ P.T
 
+# %% ../nbs/04_spectrum.ipynb #d70180cb
 def _radial_quadrature(d:int, dist:str, n_radial:int):
     "Nodes and weights (summing to 1) for the norm r = |x|"
     if dist == "sphere": return torch.tensor([math.sqrt(d)], dtype=torch.float64), torch.ones(1, dtype=torch.float64)
     s, w = special.roots_genlaguerre(n_radial, d / 2 - 1)
     return torch.tensor(2 * s, dtype=torch.float64).sqrt(), torch.tensor(w / w.sum(), dtype=torch.float64)
 
+# %% ../nbs/04_spectrum.ipynb #8a336c07
 def harmonic_eigenvalues(activation:Activation, # the activation sigma
                          d:int, # input dimension (>= 3)
                          dist:str="sphere", # 'sphere' (radius sqrt d) or 'gaussian'
@@ -222,6 +230,7 @@ def direction_predictions(net:TwoLayerNet, # the network
     s = (eigvals.double() * X.shape[0]).sqrt()
     return (ntk_cross_gram(net.to(dtype=torch.float64), X_eval.double(), X.double()) @ eigvecs.double()) / s
 
+# %% ../nbs/04_spectrum.ipynb #44767598
 def polynomial_features(X:Tensor, # inputs, shape (n, d)
                         k:int, # largest degree
                        ) -> Tensor:
@@ -232,6 +241,7 @@ def polynomial_features(X:Tensor, # inputs, shape (n, d)
         cols += [X[:, list(idx)].prod(1) for idx in itertools.combinations_with_replacement(range(X.shape[1]), deg)]
     return torch.stack(cols, 1)
 
+# %% ../nbs/04_spectrum.ipynb #57d6a5fa
 def degree_variance_explained(F_fit:Tensor, # function values at the fitting points, shape (n_fit, J)
                               X_fit:Tensor, # fitting points, shape (n_fit, d)
                               F_eval:Tensor, # function values at held-out points, shape (n_eval, J)
@@ -280,6 +290,27 @@ def movement_in_directions(net:TwoLayerNet, # the network
     U = jacobian_transpose(net.to(dtype=torch.float64), X.double(), eigvecs.double() @ (c / s))
     return U * (check_float("norm", norm, minimum=0) / U.norm())
 
+# %% ../nbs/04_spectrum.ipynb #1e99372b
+def _draw_plateaus(ax, plateaus:list[dict], groups:dict, n:int):
+    "Draw the resolved plateaus (solid, labelled) and the unresolved ones within the first n positions (dotted)"
+    for i, row in enumerate(plateaus):
+        ax.hlines(row['limit'], row['start'] + 0.7, row['stop'] + 0.3, colors='C1', lw=2.5, label='infinite-width plateaus' if i == 0 else None)
+        ax.annotate(f"$\\ell={row['degree']}$" + (f",{row['radial']}" if row['radial'] else ''), (row['start'] + 1, row['limit']),
+                    textcoords='offset points', xytext=(2, 4), fontsize=7, color='C1')
+    resolved = len(plateaus)
+    for i, e in enumerate(e for e in groups['plateaus'][resolved:] if e['start'] < n):
+        ax.hlines(e['value'], e['start'] + 0.7, min(e['stop'], n), colors='C1', lw=1, ls=':',
+                  label='unresolved plateaus (beyond N/2)' if i == 0 else None)
+
+# %% ../nbs/04_spectrum.ipynb #2a2fe166
+def _draw_groups(ax, groups:dict):
+    "Vertical lines at the group boundaries and a horizontal line at tau"
+    B = groups['top_count']
+    ax.axvline(B + 0.5, color='C2', ls='--', lw=1, label=f"end of top group, B = {B}")
+    bottom = groups['positions']['bottom']
+    if bottom: ax.axvline(bottom[0] + 0.5, color='C3', ls='--', lw=1, label=f"start of bottom group ({len(bottom)} here)")
+    ax.axhline(groups['tau'], color='C3', ls=':', lw=1, label=f"$\\tau = \\varepsilon^2/\\sqrt{{m}}$ = {groups['tau']:.1e}")
+
 # %% ../nbs/04_spectrum.ipynb #0a1c1a11
 def plot_spectrum(eigvals:Tensor, # empirical eigenvalues, descending
                   plateaus:list[dict], # rows from assign_plateaus
@@ -294,19 +325,9 @@ def plot_spectrum(eigvals:Tensor, # empirical eigenvalues, descending
     lam = eigvals.double().clamp(min=1e-300).cpu().numpy()
     idx = range(1, len(lam) + 1)
     ax.loglog(idx, lam, '.', ms=2, color='0.4', label='empirical eigenvalues of $\\hat\\Sigma_N$')
-    for i, row in enumerate(plateaus):
-        ax.hlines(row['limit'], row['start'] + 0.7, row['stop'] + 0.3, colors='C1', lw=2.5, label='infinite-width plateaus' if i == 0 else None)
-        ax.annotate(f"$\\ell={row['degree']}$" + (f",{row['radial']}" if row['radial'] else ''), (row['start'] + 1, row['limit']),
-                    textcoords='offset points', xytext=(2, 4), fontsize=7, color='C1')
-    resolved = len(plateaus)
-    for i, e in enumerate(e for e in groups['plateaus'][resolved:] if e['start'] < len(lam)):
-        ax.hlines(e['value'], e['start'] + 0.7, min(e['stop'], len(lam)), colors='C1', lw=1, ls=':',
-                  label='unresolved plateaus (beyond N/2)' if i == 0 else None)
+    _draw_plateaus(ax, plateaus, groups, len(lam))
+    _draw_groups(ax, groups)
     B = groups['top_count']
-    ax.axvline(B + 0.5, color='C2', ls='--', lw=1, label=f"end of top group, B = {B}")
-    bottom = groups['positions']['bottom']
-    if bottom: ax.axvline(bottom[0] + 0.5, color='C3', ls='--', lw=1, label=f"start of bottom group ({len(bottom)} here)")
-    ax.axhline(groups['tau'], color='C3', ls=':', lw=1, label=f"$\\tau = \\varepsilon^2/\\sqrt{{m}}$ = {groups['tau']:.1e}")
     ax.set_xlabel('index of the eigenvalue (sorted)'); ax.set_ylabel('eigenvalue')
     if title is None:
         gap = eigvals[B - 1] / eigvals[B] if B < len(eigvals) else float('nan')
@@ -320,6 +341,54 @@ def _default_N(d:int, k:int) -> int:
     "Enough samples to resolve degree k+1 where affordable: 4 B(d, k+1), between 1000 and 4000, and at least 2 B(d, k)"
     return max(min(max(4 * low_degree_dim(d, k + 1), 1000), 4000), 2 * low_degree_dim(d, k))
 
+# %% ../nbs/04_spectrum.ipynb #15bc80e5
+def _check_report_args(d, m, k, dist, N, n_k) -> tuple:
+    "Checked (d, m, k, N, n_k) for `spectrum_report`; N defaults to `_default_N`, n_k to 'B'"
+    d, m, k = check_int("d", d, minimum=3), check_int("m", m, minimum=2, even=True), check_int("k", k, minimum=0)
+    check_choice("dist", dist, DISTRIBUTIONS)
+    N = _default_N(d, k) if N is None else check_int("N", N, minimum=1)
+    n_k = resolve_n_k("B" if n_k is None else n_k, d, k, dist)
+    if n_k >= N: raise InputError(f"n_k = {n_k} top directions need N > n_k samples, got N = {N}")
+    return d, m, k, N, n_k
+
+# %% ../nbs/04_spectrum.ipynb #93759146
+def _prepare_out(out) -> Path|None:
+    "`out` as a `Path`, created if missing (None stays None); an `InputError` if it cannot be a folder"
+    out = Path(out) if out is not None else None
+    if out is not None:
+        if out.exists() and not out.is_dir(): raise InputError(f"out = {out} exists and is not a folder")
+        try: out.mkdir(parents=True, exist_ok=True)
+        except OSError as e: raise InputError(f"out = {out} cannot be created: {e.strerror or e}")
+    return out
+
+# %% ../nbs/04_spectrum.ipynb #1b4c1e08
+def _timed_spectrum(act:Activation, d:int, m:int, k:int, dist:str, N:int, dev:torch.device, g:torch.Generator) -> tuple:
+    "(empirical eigenvalues on the CPU, limit table, timings in seconds)"
+    timings = {}
+    t0 = time.perf_counter()
+    net = init_network(d, m, act, generator=g, dtype=torch.float64).to(device=dev)
+    X = sample_inputs(N, d, dist, g, dtype=torch.float64).to(dev)
+    gram = ntk_gram(net, X)
+    if dev.type == "cuda": torch.cuda.synchronize()
+    timings["gram_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    lam = empirical_spectrum(net, X, k=k, dist=dist, gram=gram).cpu()
+    timings["eigen_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    max_degree = next((L for L in range(k + 2, 61) if sum(harmonic_dim(d, l) for l in range(L + 1)) >= N), 60)
+    table = limit_eigenvalues(act, d, dist, max_degree=max_degree)
+    timings["limit_s"] = time.perf_counter() - t0
+    return lam, table, timings
+
+# %% ../nbs/04_spectrum.ipynb #a5db92c7
+def _groups_summary(groups:dict, m:int, d:int) -> dict:
+    "tau, top_leads, group sizes (empirical and population), the null space dimension and each plateau's group"
+    return dict(tau=groups["tau"], top_leads=groups["top_leads"], top=len(groups["positions"]["top"]),
+                middle=len(groups["positions"]["middle"]), bottom=len(groups["positions"]["bottom"]),
+                population_top=groups["top_count"], population_middle=groups["middle_count"], null_space=m * d // 2,
+                plateau_groups=[dict(degree=e["degree"], radial=e["radial"], group=e["group"]) for e in groups["plateaus"]])
+
+# %% ../nbs/04_spectrum.ipynb #4b9be954
 def spectrum_report(d:int, # input dimension (>= 3)
                     m:int, # width (even)
                     k:int=1, # degree of the low-degree part
@@ -335,32 +404,11 @@ def spectrum_report(d:int, # input dimension (>= 3)
                    ) -> dict:
     "The spectrum of the NTK feature covariance against its infinite-width limit: plateaus, gaps, groups and timings"
     t_start = time.perf_counter()
-    d, m, k = check_int("d", d, minimum=3), check_int("m", m, minimum=2, even=True), check_int("k", k, minimum=0)
-    check_choice("dist", dist, DISTRIBUTIONS)
-    N = _default_N(d, k) if N is None else check_int("N", N, minimum=1)
-    n_k = resolve_n_k("B" if n_k is None else n_k, d, k, dist)
-    if n_k >= N: raise InputError(f"n_k = {n_k} top directions need N > n_k samples, got N = {N}")
-    out = Path(out) if out is not None else None
-    if out is not None:
-        if out.exists() and not out.is_dir(): raise InputError(f"out = {out} exists and is not a folder")
-        try: out.mkdir(parents=True, exist_ok=True)
-        except OSError as e: raise InputError(f"out = {out} cannot be created: {e.strerror or e}")
+    d, m, k, N, n_k = _check_report_args(d, m, k, dist, N, n_k)
+    out = _prepare_out(out)
     act = Activation(activation, check_float("shift", shift))
     dev, g = resolve_device(device), make_generator(seed)
-    timings = {}
-    t0 = time.perf_counter()
-    net = init_network(d, m, act, generator=g, dtype=torch.float64).to(device=dev)
-    X = sample_inputs(N, d, dist, g, dtype=torch.float64).to(dev)
-    gram = ntk_gram(net, X)
-    if dev.type == "cuda": torch.cuda.synchronize()
-    timings["gram_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    lam = empirical_spectrum(net, X, k=k, dist=dist, gram=gram).cpu()
-    timings["eigen_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    max_degree = next((L for L in range(k + 2, 61) if sum(harmonic_dim(d, l) for l in range(L + 1)) >= N), 60)
-    table = limit_eigenvalues(act, d, dist, max_degree=max_degree)
-    timings["limit_s"] = time.perf_counter() - t0
+    lam, table, timings = _timed_spectrum(act, d, m, k, dist, N, dev, g)
     plateaus = assign_plateaus(lam, table)
     groups = spectral_groups(table, k, m, eps, N)
     top = lambda j: sum(harmonic_dim(d, l) for l in range(j + 1))
@@ -369,10 +417,7 @@ def spectrum_report(d:int, # input dimension (>= 3)
         config=dict(d=d, m=m, k=k, dist=dist, N=N, n_k=n_k, seed=seed, device=str(dev), activation=activation, shift=shift, eps=eps),
         plateaus=plateaus,
         gaps={f"B({d},{j})={top(j)}": gap(top(j)) for j in range(1, k + 2)} | {f"n_k={n_k}": gap(n_k)},
-        groups=dict(tau=groups["tau"], top_leads=groups["top_leads"], top=len(groups["positions"]["top"]),
-                    middle=len(groups["positions"]["middle"]), bottom=len(groups["positions"]["bottom"]),
-                    population_top=groups["top_count"], population_middle=groups["middle_count"], null_space=m * d // 2,
-                    plateau_groups=[dict(degree=e["degree"], radial=e["radial"], group=e["group"]) for e in groups["plateaus"]]),
+        groups=_groups_summary(groups, m, d),
         top_trace_share=float(lam[:n_k].sum() / lam.sum()),
         limit_table=table, eigenvalues=lam.tolist(), timings=timings)
     if out is not None:

@@ -21,6 +21,16 @@ _TASK_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
 def _scalar(v) -> bool: return v is None or isinstance(v, (bool, int, float, str))
 
+# %% ../nbs/11_sweep.ipynb #7c956bb9
+def _check_grid(grid):
+    "Raise an `InputError` unless `grid` maps argument names to non-empty lists of distinct scalars"
+    if not isinstance(grid, dict) or not grid: raise InputError("grid must be a non-empty mapping of argument name -> list of values")
+    for k, vs in grid.items():
+        if not isinstance(vs, (list, tuple)) or not vs: raise InputError(f"grid entry {k!r} must be a non-empty list of values, got {vs!r}")
+        if not all(_scalar(v) for v in vs): raise InputError(f"grid entry {k!r} must hold numbers, strings or booleans, got {vs!r}")
+        if len(set(map(json.dumps, vs))) != len(vs): raise InputError(f"grid entry {k!r} repeats a value: {vs!r}")
+
+# %% ../nbs/11_sweep.ipynb #04feb837
 @dataclass(frozen=True)
 class SweepSpec(ConfigMixin):
     "A task ('module:function'), a grid of argument lists (Cartesian product) and fixed arguments"
@@ -31,11 +41,7 @@ class SweepSpec(ConfigMixin):
     def validate(self):
         if not isinstance(self.task, str) or not _TASK_RE.match(self.task):
             raise InputError(f"task must look like 'module:function', got {self.task!r}")
-        if not isinstance(self.grid, dict) or not self.grid: raise InputError("grid must be a non-empty mapping of argument name -> list of values")
-        for k, vs in self.grid.items():
-            if not isinstance(vs, (list, tuple)) or not vs: raise InputError(f"grid entry {k!r} must be a non-empty list of values, got {vs!r}")
-            if not all(_scalar(v) for v in vs): raise InputError(f"grid entry {k!r} must hold numbers, strings or booleans, got {vs!r}")
-            if len(set(map(json.dumps, vs))) != len(vs): raise InputError(f"grid entry {k!r} repeats a value: {vs!r}")
+        _check_grid(self.grid)
         if not isinstance(self.fixed, dict) or not all(_scalar(v) for v in self.fixed.values()):
             raise InputError("fixed must be a mapping of argument name -> number, string or boolean")
         both = set(self.grid) & set(self.fixed)
@@ -53,11 +59,13 @@ def resolve_task(task:str, # 'module:function'
     if not callable(fn): raise InputError(f"task {task!r} is not callable")
     return fn
 
+# %% ../nbs/11_sweep.ipynb #5de1dac0
 def grid_points(spec:SweepSpec) -> list[dict]:
     "Every point of the grid (Cartesian product in the grid's order), merged with the fixed arguments"
     names = list(spec.grid)
     return [dict(spec.fixed, **dict(zip(names, vals))) for vals in itertools.product(*(spec.grid[k] for k in names))]
 
+# %% ../nbs/11_sweep.ipynb #dd8e321c
 def point_key(params:dict) -> str:
     "A readable, filesystem-safe and unique key for a grid point"
     slug = "_".join(f"{k}={v}" for k, v in sorted(params.items()))
@@ -83,6 +91,7 @@ def run_point(task:str, # 'module:function'
 
 # %% ../nbs/11_sweep.ipynb #3a5379ed
 def _prepare_sweep_dir(spec:SweepSpec, out:Path) -> Path:
+    "The `points` folder of `out`, after saving `spec` there (or checking it against the saved one)"
     out.mkdir(parents=True, exist_ok=True)
     saved = out / "sweep.json"
     if saved.exists():
@@ -94,6 +103,7 @@ def _prepare_sweep_dir(spec:SweepSpec, out:Path) -> Path:
     (out / "points").mkdir(exist_ok=True)
     return out / "points"
 
+# %% ../nbs/11_sweep.ipynb #8e27421d
 def load_records(out:str|Path, # sweep folder
                  spec:SweepSpec|None=None, # the specification (default: the saved one)
                 ) -> list[dict]:
@@ -103,13 +113,16 @@ def load_records(out:str|Path, # sweep folder
     paths = [out / "points" / f"{point_key(p)}.json" for p in grid_points(spec)]
     return [json.loads(p.read_text()) for p in paths if p.exists()]
 
+# %% ../nbs/11_sweep.ipynb #19d3e9e4
 def _flatten(record:dict) -> dict:
+    "params | scalar entries of result | seconds"
     row = dict(record["params"])
     for k, v in (record["result"] or {}).items():
         if _scalar(v): row[k] = v
     row["seconds"] = record["seconds"]
     return row
 
+# %% ../nbs/11_sweep.ipynb #1c825c27
 def write_results_csv(records:list[dict], # records from `load_records`
                       path:str|Path, # CSV file
                      ):
@@ -118,6 +131,24 @@ def write_results_csv(records:list[dict], # records from `load_records`
     keys = list(dict.fromkeys(k for r in rows for k in r))
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=keys); w.writeheader(); w.writerows(rows)
+
+# %% ../nbs/11_sweep.ipynb #c86368c1
+def _run_todo(spec:SweepSpec, todo:list, out:Path, launcher:str, workers:int, threads:int, submitit_options:dict|None, bar):
+    "Run each (params, path) of `todo`: as submitit jobs, in this process (workers=1) or in a pool of processes"
+    worker = importlib.import_module("ntk_escape.sweep").run_point  # by reference, so it pickles into other processes
+    if launcher == "submitit":
+        import submitit
+        opts = dict(submitit_options or {})
+        ex = submitit.AutoExecutor(folder=out / "submitit", cluster=opts.pop("cluster", None))
+        if opts: ex.update_parameters(**opts)
+        jobs = [ex.submit(worker, spec.task, p, str(path), threads) for p, path in todo]
+        for job in jobs: job.result(); bar.update()
+    elif workers == 1:
+        for p, path in todo: run_point(spec.task, p, path, None); bar.update()
+    else:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            futs = [pool.submit(worker, spec.task, p, str(path), threads) for p, path in todo]
+            for f in as_completed(futs): f.result(); bar.update()
 
 # %% ../nbs/11_sweep.ipynb #30c06486
 def run_sweep(spec:SweepSpec, # what to run
@@ -137,22 +168,8 @@ def run_sweep(spec:SweepSpec, # what to run
     pdir = _prepare_sweep_dir(spec, out)
     todo = [(p, pdir / f"{point_key(p)}.json") for p in points if not (pdir / f"{point_key(p)}.json").exists()]
     threads = threads or max(1, (os.cpu_count() or 1) // workers)
-    worker = importlib.import_module("ntk_escape.sweep").run_point  # by reference, so it pickles into other processes
     bar = tqdm(total=len(points), initial=len(points) - len(todo), desc=f"sweep {spec.task}", disable=not progress)
-    try:
-        if launcher == "submitit":
-            import submitit
-            opts = dict(submitit_options or {})
-            ex = submitit.AutoExecutor(folder=out / "submitit", cluster=opts.pop("cluster", None))
-            if opts: ex.update_parameters(**opts)
-            jobs = [ex.submit(worker, spec.task, p, str(path), threads) for p, path in todo]
-            for job in jobs: job.result(); bar.update()
-        elif workers == 1:
-            for p, path in todo: run_point(spec.task, p, path, None); bar.update()
-        else:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-                futs = [pool.submit(worker, spec.task, p, str(path), threads) for p, path in todo]
-                for f in as_completed(futs): f.result(); bar.update()
+    try: _run_todo(spec, todo, out, launcher, workers, threads, submitit_options, bar)
     finally:
         bar.close()
         records = load_records(out, spec)
