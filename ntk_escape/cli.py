@@ -12,18 +12,12 @@ from .model import *
 from .sweep import *
 from .spectrum import spectrum_report
 from .training import TrainingInterrupted
-from .reproduce import run_reproduce, run_demo, prepare_output_dir
+from .reproduce import run_reproduce, run_demo
+from .report import format_table, write_json, prepare_output_dir
 
 # %% auto #0
-__all__ = ['REPRODUCE_COSTS', 'write_json', 'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command',
-           'parse_assignments', 'sweep_command', 'build_parser', 'main']
-
-# %% ../nbs/20_cli.ipynb #6f929828
-def write_json(path:Path, # file to write
-               obj, # JSON-serialisable object
-              ):
-    "Write `obj` as indented JSON"
-    Path(path).write_text(json.dumps(obj, indent=2, sort_keys=True, default=str))
+__all__ = ['REPRODUCE_COSTS', 'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command', 'parse_assignments',
+           'sweep_command', 'build_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #ff41ded3
 def taylor_command(args) -> dict:
@@ -89,6 +83,7 @@ def parse_assignments(items:list[str]|None, # strings 'NAME=VALUE'
         out[name] = [val(v) for v in value.split(",") if v != ""] if split_values else val(value)
     return out
 
+# %% ../nbs/20_cli.ipynb #f7d7e5bb
 def sweep_command(args) -> list:
     "Run (or resume) a sweep and print where its results are"
     if args.spec:
@@ -104,24 +99,28 @@ def sweep_command(args) -> list:
     return records
 
 # %% ../nbs/20_cli.ipynb #d811357b
-REPRODUCE_COSTS = """costs (wall time):
-  --scale cpu     5 seeds x 3 weights, 1250 steps: about 10 min on 2 CPU cores.
-  --scale paper   per seed (6 weights, lr 4 x 5000 steps; lam = 0.1 at lr 2 x 10000): about 40 min on 2 CPU cores
-                  with --fused --bf16, about 70 min with --fused alone; 3 seeds about 2 to 3.5 hours.
-                  On a GPU all seeds run as one batched program: not yet measured here (no GPU was available);
+REPRODUCE_COSTS = """costs (wall time measured on our 2-core CPU machine, one thread per process; 13_reproduce, 'Wall times'):
+  --scale cpu     5 seeds x 3 weights, lr 16 x 1250 steps: 4 min (fp32 or --bf16 alike at this size).
+  --scale paper   per seed (6 weights, lr 4 x 5000 steps; lam = 0.1 at lr 2 x 10000) with --fused --bf16:
+                  52 to 57 min; the 3-seed grid 2.7 h of one core. Seeds can run as separate processes with
+                  the same --out (one part per seed); a last call with every seed gathers them. Without --bf16
+                  the step is 1.6x slower (benchmarks/bench_bf16.py); test losses agree
+                  to 5e-5 (CPU scale, 5 seeds).
+                  GPU (all seeds as one batched program): not measured, no GPU was lent to this project yet;
                   one step of the 18-run grid is 7.2e10 flop in its two products.
-  --lr 1 --steps 20000 (the authors' schedule) costs 4x the default at the same gradient time.
+  --lr 1 --steps 20000 (the authors' schedule) costs 4x the default at the same gradient time:
+                  58 min for 2 weights of one seed (lr 4: 41 min for 5 weights); final test losses within 3e-4.
 examples:
   ntk-escape reproduce --scale paper --seeds 1 --fused --bf16 --out results/reproduce_paper
-  ntk-escape reproduce --scale paper --seeds 1 --lams 0 1e-2 --lr 1 --steps 20000 --out runs/lr1
-  ntk-escape reproduce --scale paper --convention committed --seeds 1 --lams 0 1e-3 1e-1"""
+  ntk-escape reproduce --scale paper --seeds 1 --lams 0 1e-2 --lr 1 --steps 20000 --fused --bf16 --out results/reproduce_paper_lr1
+  ntk-escape reproduce --scale paper --convention committed --seeds 1 --lams 0 1e-1 --fused --bf16"""
 
 # %% ../nbs/20_cli.ipynb #f4c55be2
 def build_parser() -> argparse.ArgumentParser:
     "The argument parser of `ntk-escape`"
     p = argparse.ArgumentParser(prog="ntk-escape", description="Escaping the NTK regime along good directions (Nichani, Bai & Lee 2022).")
     sub = p.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="the main job: a ~2 minute CPU comparison of NTK and f_L + f_Q with and without the regulariser")
+    demo = sub.add_parser("demo", help="the main job: an under-a-minute CPU comparison of NTK and f_L + f_Q with and without the regulariser")
     demo.add_argument("--out", default="runs/demo", help="folder for demo.json and demo.png")
     demo.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     demo.add_argument("--seed", type=int, default=0, help="random seed")

@@ -12,12 +12,12 @@ from .core import *
 from .ntk import resolve_n_k
 from .training import *
 from .baselines import *
+from .report import *
 
 # %% auto #0
 __all__ = ['SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'loo_ridge_errors', 'sample_size', 'validate_point',
-           'sample_complexity_point', 'collapse_spread', 'alpha_star', 'read_results', 'summarise_sweep', 'curves_by_d',
-           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'print_table', 'loss_grid',
-           'override_points']
+           'sample_complexity_point', 'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d',
+           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
 
 # %% ../nbs/12_generalisation.ipynb #346eff2a
 def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
@@ -48,6 +48,7 @@ def sample_size(d:int, # input dimension
     "n = floor(d^alpha), robust to rounding (16^1.5 is 64, not 63)"
     return int(math.floor(d ** alpha + 1e-9))
 
+# %% ../nbs/12_generalisation.ipynb #8e820aea
 def validate_point(method:str, d:int, alpha:float, seed:int=0, k:int=1, m_per_d:float=50, n_test:int=2000,
                    steps:int=2000, lr:float=2.0, lam_tr:float=10.0, lam_1:float=0.0, n_k="d", target:str|None=None):
     "Raise a one-line InputError if a sweep point is malformed, before anything is launched"
@@ -150,16 +151,6 @@ def alpha_star(alphas, # the exponents, increasing
     return float(a[i - 1] + (a[i] - a[i - 1]) * (l0 - math.log(threshold)) / (l0 - l1))
 
 # %% ../nbs/12_generalisation.ipynb #3e632fa8
-def read_results(path, # results.csv of a sweep
-                ) -> list[dict]:
-    "The rows of a sweep's results.csv, numbers converted"
-    def conv(v):
-        for f in (int, float):
-            try: return f(v)
-            except ValueError: pass
-        return v
-    with open(path) as f: return [{k: conv(v) for k, v in r.items()} for r in csv.DictReader(f)]
-
 def summarise_sweep(rows:list[dict], # rows of results.csv
                     key:str="test_loss", # the quantity to average
                    ) -> list[dict]:
@@ -173,6 +164,7 @@ def summarise_sweep(rows:list[dict], # rows of results.csv
                         seconds=float(np.mean([r["seconds"] for r in rs]))))
     return out
 
+# %% ../nbs/12_generalisation.ipynb #ea0e32e5
 def curves_by_d(summary:list[dict], # from summarise_sweep
                 method:str, # which method
                 power:float=1, # x = n / d^power
@@ -265,15 +257,6 @@ def plot_collapse(summary:list[dict], # from summarise_sweep
     return fig
 
 # %% ../nbs/12_generalisation.ipynb #d5797afa
-def print_table(rows:list[dict], # rows with the same keys
-                fmt:str=".3f", # format of floats
-               ):
-    "Print `rows` as an aligned plain-text table"
-    keys = list(rows[0])
-    cells = [[format(r[k], fmt) if isinstance(r[k], float) else str(r[k]) for k in keys] for r in rows]
-    w = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
-    for line in [keys, ["-" * x for x in w]] + cells: print("  ".join(v.rjust(x) for v, x in zip(line, w)))
-
 def loss_grid(summary:list[dict], # from summarise_sweep
              ) -> list[dict]:
     "One row per (method, d): 'mean ± std' of the test loss at each alpha ('-' where not measured)"

@@ -17,7 +17,7 @@ from .data import *
 __all__ = ['Activation', 'TwoLayerNet', 'init_network', 'preactivations', 'network_output', 'taylor_term', 'linear_term',
            'quadratic_term', 'taylor_sum', 'taylor_term_jvp', 'remainder_bound', 'pair_split', 'pair_merge',
            'quadratic_term_pairs', 'quadntk_scale_movement', 'taylor_scale_row', 'taylor_scale_table',
-           'taylor_scale_point', 'format_table']
+           'taylor_scale_point']
 
 # %% ../nbs/02_model.ipynb #c8ba0141
 @lru_cache(maxsize=None)
@@ -277,14 +277,3 @@ def taylor_scale_point(m:int, # width
     "`taylor_scale_row` for one width with its own seed: an independent task for sweeps"
     g, X, beta = _scale_setup(d, n, dist, seed)
     return taylor_scale_row(init_network(d, m, activation, generator=g, dtype=torch.float64), X, beta, c, g)
-
-# %% ../nbs/02_model.ipynb #c3848d11
-def format_table(rows:list[dict], # rows with the same keys
-                 floatfmt:str=".3g", # format of floating point entries
-                ) -> str:
-    "A plain-text table of `rows` (None shows as a blank)"
-    keys = list(rows[0])
-    cells = [[f"{r[k]:{floatfmt}}" if isinstance(r[k], float) else "" if r[k] is None else str(r[k]) for k in keys] for r in rows]
-    w = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
-    line = lambda vals: "  ".join(v.rjust(wi) for v, wi in zip(vals, w))
-    return "\n".join([line(keys), line(["-" * wi for wi in w])] + [line(c) for c in cells])

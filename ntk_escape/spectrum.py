@@ -13,6 +13,7 @@ from .core import *
 from .data import *
 from .model import *
 from .ntk import *
+from .report import *
 
 # %% auto #0
 __all__ = ['empirical_spectrum', 'neuron_correlation', 'funk_hecke_eigenvalues', 'gegenbauer_coefficients',
@@ -351,16 +352,6 @@ def _check_report_args(d, m, k, dist, N, n_k) -> tuple:
     if n_k >= N: raise InputError(f"n_k = {n_k} top directions need N > n_k samples, got N = {N}")
     return d, m, k, N, n_k
 
-# %% ../nbs/04_spectrum.ipynb #93759146
-def _prepare_out(out) -> Path|None:
-    "`out` as a `Path`, created if missing (None stays None); an `InputError` if it cannot be a folder"
-    out = Path(out) if out is not None else None
-    if out is not None:
-        if out.exists() and not out.is_dir(): raise InputError(f"out = {out} exists and is not a folder")
-        try: out.mkdir(parents=True, exist_ok=True)
-        except OSError as e: raise InputError(f"out = {out} cannot be created: {e.strerror or e}")
-    return out
-
 # %% ../nbs/04_spectrum.ipynb #1b4c1e08
 def _timed_spectrum(act:Activation, d:int, m:int, k:int, dist:str, N:int, dev:torch.device, g:torch.Generator) -> tuple:
     "(empirical eigenvalues on the CPU, limit table, timings in seconds)"
@@ -405,7 +396,7 @@ def spectrum_report(d:int, # input dimension (>= 3)
     "The spectrum of the NTK feature covariance against its infinite-width limit: plateaus, gaps, groups and timings"
     t_start = time.perf_counter()
     d, m, k, N, n_k = _check_report_args(d, m, k, dist, N, n_k)
-    out = _prepare_out(out)
+    out = prepare_output_dir(out)
     act = Activation(activation, check_float("shift", shift))
     dev, g = resolve_device(device), make_generator(seed)
     lam, table, timings = _timed_spectrum(act, d, m, k, dist, N, dev, g)
@@ -425,5 +416,5 @@ def spectrum_report(d:int, # input dimension (>= 3)
         fig.savefig(out / "spectrum.png", dpi=130)
         report["files"] = [str(out / "spectrum.json"), str(out / "spectrum.png")]
     timings["total_s"] = time.perf_counter() - t_start
-    if out is not None: (out / "spectrum.json").write_text(json.dumps(report, indent=1))
+    if out is not None: write_json(out / "spectrum.json", report)
     return report

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 from tqdm.auto import tqdm
 from .core import *
+from .report import write_csv
 
 # %% auto #0
 __all__ = ['SweepSpec', 'resolve_task', 'grid_points', 'point_key', 'run_point', 'load_records', 'write_results_csv', 'run_sweep']
@@ -127,10 +128,7 @@ def write_results_csv(records:list[dict], # records from `load_records`
                       path:str|Path, # CSV file
                      ):
     "One CSV row per point: its arguments, the scalar results and the seconds it took"
-    rows = [_flatten(r) for r in records]
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=keys); w.writeheader(); w.writerows(rows)
+    write_csv([_flatten(r) for r in records], path)
 
 # %% ../nbs/11_sweep.ipynb #c86368c1
 def _run_todo(spec:SweepSpec, todo:list, out:Path, launcher:str, workers:int, threads:int, submitit_options:dict|None, bar):

@@ -207,7 +207,39 @@ def test_page(site, server, browser, source):
                        and not re.search(r"^\s*#\|\s*(output|include)\s*:\s*false", _src(c["source"]), re.M)]
         n_fig = sum(any(k.startswith("image/") for k in o.get("data", {})) for c in shown_cells for o in c.get("outputs", []))
         assert n_fig == rec["images"] and len(imgs) >= n_fig, f"{len(imgs)} images shown, {n_fig} image outputs"
+        # a text column wide enough for the code (682 px before the layout was widened), figures that open at full size
+        assert page.evaluate("document.querySelector('main.content').clientWidth") >= 900
+        links = page.eval_on_selector_all(".cell-output-display img", "els => els.map(i => [i.closest('a') && i.closest('a').getAttribute('href'), i.getAttribute('src')])")
+        assert all(href == src for href, src in links), f"figures without a full-size link: {[s for h, s in links if h != s]}"
+        # sidebar entries carry the notebook numbers the prose refers to ("notebook 05")
+        num = re.match(r"^(\d+)", Path(source).name)
+        if num: assert page.inner_text(".sidebar a.active").startswith(num.group(1) + " ")
         check_network(log)
+
+
+def _build_docs_module():
+    spec = importlib.util.spec_from_file_location("build_docs", ROOT / "tools/build_docs.py")
+    bd = importlib.util.module_from_spec(spec); spec.loader.exec_module(bd)
+    return bd
+
+def test_links_between_pages_resolve(site):
+    "Every link from one page to another page's anchor (e.g. ntk.html#topdirections.predictions_perp) has its target"
+    assert _build_docs_module().missing_anchors(SITE) == []
+
+def test_missing_anchor_is_found(tmp_path):
+    "The anchor check sees a link to an id that no page has (so the test above can fail)"
+    (tmp_path / "a.html").write_text('<h2 id="here">x</h2><a href="b.html#there">y</a><a href="#here">z</a>')
+    (tmp_path / "b.html").write_text('<h2 id="elsewhere">x</h2>')
+    assert _build_docs_module().missing_anchors(tmp_path) == ["a.html -> b.html#there"]
+
+def test_table_pipes_and_code_links():
+    "An escaped pipe in a markdown table cell renders as |, and links nbdev writes into signatures' comments become HTML links"
+    bd = _build_docs_module()
+    page = bd.Page(Path("/tmp/x.html"), Path("/tmp"), {}, "", "")
+    h = page.markdown("| command | what |\n|---|---|\n| `reproduce --scale cpu\\|paper` | runs |")
+    assert "cpu|paper" in h and "\\|" not in h and h.count("<td>") == 2
+    h = page.markdown("```python\ndef f(x, # see [`Objective`](regulariser.html#objective)\n): pass\n```")
+    assert '<a href="regulariser.html#objective"><code>Objective</code></a>' in h and "[`" not in h
 
 
 DOCMATH_MODULE = '''
@@ -227,8 +259,7 @@ def test_math_in_show_doc_docstrings(site, browser, tmp_path):
         md = show_doc(docmath_mod.scaled_gram)._repr_markdown_()
     finally: sys.path.remove(str(tmp_path)); sys.modules.pop("docmath_mod", None)
     assert "$$" in md and r"$K = XX^\top/d" in md
-    spec = importlib.util.spec_from_file_location("build_docs", ROOT / "tools/build_docs.py")
-    bd = importlib.util.module_from_spec(spec); spec.loader.exec_module(bd)
+    bd = _build_docs_module()
     out = tmp_path / "site"
     for d in ("assets", "mathjax"): shutil.copytree(SITE / d, out / d)
     shutil.copy2(SITE / "styles.css", out / "styles.css")

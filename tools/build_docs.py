@@ -350,7 +350,10 @@ class Page:
             target, anchor = m.group(1), m.group(2) or ""
             key = os.path.normpath((self.out_source.parent / target).as_posix()).replace(os.sep, "/")
             return f'href="{self.root}{self.link_map[key]}{anchor}"' if key in self.link_map else m.group(0)
-        return re.sub(r'href="(?!https?:|/|#)([^"#]+\.ipynb)(#[^"]*)?"', nb_link, h)
+        h = re.sub(r'href="(?!https?:|/|#)([^"#]+\.ipynb)(#[^"]*)?"', nb_link, h)
+        # nbdev links every name of its index, private helpers too, but documents only public ones: no link to a page anchor
+        # that cannot exist (links to public names are checked by `missing_anchors`)
+        return re.sub(r'<a href="[^"#]*#_[\w.]*"><code>(_[\w.]*)</code></a>', r"<code>\1</code>", h)
 
     def render(self, nb:dict, source:str) -> str:
         self.out_source = Path(source)
