@@ -75,3 +75,12 @@ def test_reproduce_unreadable_checkpoint_one_line(tmp_path):
     res = run("reproduce", "--scale", "cpu", "--device", "cpu", "--quiet", "--seeds", "1", "--lams", "0", "--steps", "2", "--out", str(tmp_path))
     assert res.returncode == 2 and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert "cannot be read (UnpicklingError): delete it (or use another output folder) to start over" in res.stderr
+
+def test_cli_sweep_and_bad_grid(tmp_path):
+    "ntk-escape sweep runs a grid, then refuses a different grid in the same folder with exit code 2 and a one-line error"
+    cmd = ["ntk-escape", "sweep", "--task", "ntk_escape.model:taylor_scale_point", "--grid", "m=40,80", "--fixed", "d=4", "--fixed", "n=50",
+           "--out", str(tmp_path), "--quiet"]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    assert res.returncode == 0 and "2/2 points finished" in res.stdout
+    res = subprocess.run(cmd[:5] + ["m=40,120"] + cmd[6:], capture_output=True, text=True)
+    assert res.returncode == 2 and res.stderr.startswith("error:") and "different sweep configuration" in res.stderr
