@@ -15,7 +15,7 @@ from .regulariser import *
 from .training import *
 
 # %% auto #0
-__all__ = ['DEFAULT_RIDGES', 'ntk_grams', 'kernel_ridge', 'kernel_gd', 'ntk_baseline', 'run_baselines']
+__all__ = ['DEFAULT_RIDGES', 'ntk_grams', 'kernel_ridge', 'kernel_gd', 'ntk_baseline', 'run_baselines', 'loo_ridge_errors']
 
 # %% ../nbs/07_baselines.ipynb #0c13ddb7
 def ntk_grams(problem:Problem, # networks and data of the seeds
@@ -171,3 +171,23 @@ def run_baselines(problem:Problem, # networks and data of the seeds
         if name not in configs: raise InputError(f"unknown baseline {name!r}; choose from ntk_krr, {', '.join(configs)}")
         rows.append(_trained_row(problem, name, TrainConfig(**base, **configs[name]), progress, t0))
     return rows
+
+# %% ../nbs/07_baselines.ipynb #346eff2a
+def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
+                     y:torch.Tensor, # labels, shape (..., n)
+                     ridges=DEFAULT_RIDGES, # ridges relative to tr K / n; 0 is skipped
+                    ) -> dict:
+    "Exact leave-one-out mean squared error of kernel ridge regression for each positive ridge: {ridge: tensor (...)}"
+    lam, Q = torch.linalg.eigh(K)
+    y = y.to(K)
+    Qy = (Q.transpose(-1, -2) @ y.unsqueeze(-1)).squeeze(-1)
+    scale = K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True)
+    out = {}
+    for rho in ridges:
+        rho = check_float("ridge", rho, minimum=0)
+        if rho == 0: continue
+        shrink = lam.clamp(min=0) / (lam.clamp(min=0) + rho * scale)
+        fit = (Q @ (shrink * Qy).unsqueeze(-1)).squeeze(-1)
+        h = (Q.square() * shrink.unsqueeze(-2)).sum(-1)
+        out[rho] = ((y - fit) / (1 - h)).square().mean(-1)
+    return out

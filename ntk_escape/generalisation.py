@@ -15,29 +15,9 @@ from .baselines import *
 from .report import *
 
 # %% auto #0
-__all__ = ['SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'loo_ridge_errors', 'sample_size', 'validate_point',
-           'sample_complexity_point', 'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d',
-           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
-
-# %% ../nbs/12_generalisation.ipynb #346eff2a
-def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
-                     y:torch.Tensor, # labels, shape (..., n)
-                     ridges=DEFAULT_RIDGES, # ridges relative to tr K / n; 0 is skipped
-                    ) -> dict:
-    "Exact leave-one-out mean squared error of kernel ridge regression for each positive ridge: {ridge: tensor (...)}"
-    lam, Q = torch.linalg.eigh(K)
-    y = y.to(K)
-    Qy = (Q.transpose(-1, -2) @ y.unsqueeze(-1)).squeeze(-1)
-    scale = K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True)
-    out = {}
-    for rho in ridges:
-        rho = check_float("ridge", rho, minimum=0)
-        if rho == 0: continue
-        shrink = lam.clamp(min=0) / (lam.clamp(min=0) + rho * scale)
-        fit = (Q @ (shrink * Qy).unsqueeze(-1)).squeeze(-1)
-        h = (Q.square() * shrink.unsqueeze(-2)).sum(-1)
-        out[rho] = ((y - fit) / (1 - h)).square().mean(-1)
-    return out
+__all__ = ['SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'sample_size', 'validate_point', 'sample_complexity_point',
+           'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d', 'collapse_table', 'alpha_star_table',
+           'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
 
 # %% ../nbs/12_generalisation.ipynb #421237c9
 SC_METHODS = ("ntk", "flq", "flq_reg")
