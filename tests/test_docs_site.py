@@ -50,6 +50,13 @@ def _directives(code:str) -> tuple[set, str]:
 
 def _squash(s:str) -> str: return re.sub(r"\s+", "", s)
 
+def _documented_name(node) -> str:
+    "The name show_doc gives a definition: `Class.method` for a method added with fastcore's @patch (self annotated with the class)"
+    patched = any((d.id if isinstance(d, ast.Name) else getattr(getattr(d, "func", None), "id", None)) == "patch" for d in getattr(node, "decorator_list", []))
+    if patched and node.args.args and isinstance(node.args.args[0].annotation, ast.Name):
+        return f"{node.args.args[0].annotation.id}.{node.name}"
+    return node.name
+
 
 @pytest.fixture(scope="module")
 def site() -> list[dict]:
@@ -198,7 +205,8 @@ def test_page(site, server, browser, source):
             if names & {"export", "exports"} and "hide" not in names:
                 for node in ast.parse(code).body:
                     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
-                        assert page.locator(f'.showdoc [id="{node.name.lower()}"]').count() == 1, f"no API entry (show_doc) for {node.name}"
+                        name = _documented_name(node)
+                        assert page.locator(f'.showdoc [id="{name.lower()}"]').count() == 1, f"no API entry (show_doc) for {name}"
 
         # every image loaded, one per image output shown
         imgs = page.eval_on_selector_all("img", "els => els.map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
