@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_generalisation.ipynb #91e15342
 from __future__ import annotations
-import csv, math, time
+import math, time
 from pathlib import Path
 import numpy as np
 import torch

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_reproduce.ipynb #a5e507e1
 from __future__ import annotations
-import csv, json, math, os, time
+import json, math, os, time
 from pathlib import Path
 from typing import Callable
 from tqdm import tqdm

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_spectrum.ipynb #38ac73ed
 from __future__ import annotations
-import itertools, json, math, time
+import itertools, math, time
 from pathlib import Path
 import torch
 from torch import Tensor

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_sweep.ipynb #4b15a3bf
 from __future__ import annotations
-import csv, hashlib, importlib, itertools, json, math, os, re, time
+import hashlib, importlib, itertools, json, math, os, re, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
