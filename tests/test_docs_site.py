@@ -8,7 +8,7 @@ Set `NTK_DOCS_PREBUILT=1` to test an existing `_site/` instead of building it fi
 Screenshots of every page go to `_site_screenshots/` (git-ignored).
 """
 from __future__ import annotations
-import ast, contextlib, functools, importlib.util, http.server, json, os, re, shutil, socketserver, subprocess, sys, threading
+import ast, contextlib, functools, importlib.util, http.server, json, os, re, shutil, socketserver, subprocess, sys, threading, time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,7 +22,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 try:
-    from playwright.sync_api import sync_playwright, TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
 except ImportError:
     pytest.skip("Playwright's Python package is not installed (run tools/install_browser.sh)", allow_module_level=True)
 if not Path(CHROMIUM).exists():
@@ -126,6 +126,23 @@ VISIBLE_TEXT = """() => {
 }"""
 
 
+def pending_requests(log:dict) -> list:
+    "Requests the page started that have neither finished nor failed"
+    return sorted(set(log["requests"]) - set(log["finished"]) - {f.split(" (")[0] for f in log["failed"]})
+
+
+def wait_network_quiet(page, log:dict, quiet_s:float=0.5, timeout_s:float=60):
+    "Wait until no request is pending and none started for `quiet_s`: Playwright's networkidle, judged on our own log"
+    # page.wait_for_load_state("networkidle") timed out intermittently in CI with no request pending (the
+    # lifecycle event can be missed on a loaded machine); this waits on what the page actually requested.
+    deadline, seen, since = time.monotonic() + timeout_s, -1, time.monotonic()
+    while time.monotonic() < deadline:
+        if len(log["requests"]) != seen: seen, since = len(log["requests"]), time.monotonic()
+        if not pending_requests(log) and time.monotonic() - since >= quiet_s: return
+        page.wait_for_timeout(100)   # lets Playwright deliver the request events
+    raise AssertionError(f"network not quiet after {timeout_s:.0f} s; unfinished requests: {pending_requests(log)}")
+
+
 @contextlib.contextmanager
 def visit(browser, url:str):
     "Open `url` in a fresh browser context, wait until MathJax has typeset it; yields (page, log of requests and errors)"
@@ -141,10 +158,7 @@ def visit(browser, url:str):
     try:
         page.goto(url, wait_until="load")
         page.evaluate(TYPESET)
-        try: page.wait_for_load_state("networkidle", timeout=60_000)
-        except PlaywrightTimeout:   # say which requests never finished (the wait has failed intermittently on a loaded machine)
-            pending = sorted(set(log["requests"]) - set(log["finished"]) - {f.split(" (")[0] for f in log["failed"]})
-            raise AssertionError(f"network not idle after 60 s; unfinished requests: {pending or 'none recorded'}")
+        wait_network_quiet(page, log)
         yield page, log
     finally: ctx.close()
 
