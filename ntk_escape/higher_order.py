@@ -23,9 +23,9 @@ from .generalisation import sample_size
 __all__ = ['PAIRINGS', 'PREDICTED_EXPONENTS', 'HO_MODELS', 'HO_METHODS', 'HO_TASK', 'HO_LABELS', 'skewed_coefficients',
            'cubic_scale_movement', 'cubic_scale_row', 'cubic_scale_table', 'scale_exponents', 'cubic_features',
            'truncation_terms', 'TruncatedModel', 'odd_projection', 'CubicObjective', 'make_cubic_objective',
-           'cubic_objective_autograd', 'cubic_gd', 'he13_target', 'he13_problem', 'movement_diagnostics',
-           'validate_higher_order_point', 'higher_order_point', 'training_trajectory', 'diagnostic_grid',
-           'plot_higher_order']
+           'cubic_objective_autograd', 'cubic_gd', 'he13_target', 'he13_problem', 'sparse_alignment',
+           'movement_diagnostics', 'validate_higher_order_point', 'higher_order_point', 'training_trajectory',
+           'diagnostic_grid', 'plot_higher_order']
 
 # %% ../nbs/15_higher_order.ipynb #c742ce05
 def skewed_coefficients(count:int, # how many
@@ -239,12 +239,26 @@ def he13_problem(d:int, # input dimension
     cfg = ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=2)
     return Problem(TwoLayerNet(net.W0[None], net.a[None], net.activation), X[None], y[None], Xt[None], yt[None], (seed,), cfg, "he13")
 
-# %% ../nbs/15_higher_order.ipynb #55ed96b0
+# %% ../nbs/15_higher_order.ipynb #2bb6ae8f
+def sparse_alignment(U:Tensor, # movement, shape (m, d)
+                     fc:Tensor, # f_C at the inputs X, shape (n,)
+                     X:Tensor, # inputs, shape (n, d)
+                     target:Target, # the target (one sparse direction)
+                    ) -> dict:
+    "beta_fraction = |U beta|^2 / |U|_F^2 and corr_fc_sparse = the correlation of f_C with the target's sparse part"
+    beta = target.sparse.directions[0].to(U)
+    sp = target.sparse_part(X.double()).to(X)
+    corr = torch.corrcoef(torch.stack([fc, sp]))[0, 1].item() if bool(fc.std() > 0) else float("nan")
+    frac = ((U @ beta).square().sum() / U.square().sum()).item() if bool(U.any()) else float("nan")
+    return dict(beta_fraction=frac, corr_fc_sparse=corr)
+
+# %% ../nbs/15_higher_order.ipynb #4316842c
 def movement_diagnostics(net:TwoLayerNet, # the network (unbatched)
                          X:Tensor, # test inputs, shape (n, d)
                          y:Tensor, # test labels, shape (n,)
                          U:Tensor, # the movement, shape (m, d)
                          orders=(1, 2, 3), # the orders of the trained model
+                         target:Target|None=None, # when given: alignment of U and of f_C with its sparse part
                         ) -> dict:
     "Test losses of the model and of the network, RMS of each Taylor term, size and oddness of U"
     f = truncation_terms(cubic_features(net, X), X @ U.T)
@@ -256,9 +270,10 @@ def movement_diagnostics(net:TwoLayerNet, # the network (unbatched)
                 rms_fl=rms(f[1]), rms_fq=rms(f[2]), rms_fc=rms(f[3]), rms_f4=rms(taylor_term(net, X, U, 4)),
                 u_fro=U.norm().item(), u_row_rms=row.square().mean().sqrt().item(), u_row_max=row.max().item(),
                 gamma_hat=-math.log(row.square().mean().sqrt().item()) / math.log(net.m) if bool(row.any()) else float("nan"),
-                even_fraction=(p.norm() / (q.square().sum() + p.square().sum()).sqrt()).item() if bool(row.any()) else float("nan"))
+                even_fraction=(p.norm() / (q.square().sum() + p.square().sum()).sqrt()).item() if bool(row.any()) else float("nan")) \
+           | ({} if target is None else sparse_alignment(U, f[3], X, target))
 
-# %% ../nbs/15_higher_order.ipynb #34ff6db8
+# %% ../nbs/15_higher_order.ipynb #3663c888
 HO_METHODS = dict(ntk=None, flq_reg="flq", flqc_reg="flqc", flc_odd_reg="flc_odd")   # method -> trained model
 
 def validate_higher_order_point(method:str, d:int, alpha:float, seed:int=0, m_per_d:float=50, n_test:int=2000,
@@ -275,7 +290,7 @@ def validate_higher_order_point(method:str, d:int, alpha:float, seed:int=0, m_pe
     if method != "ntk" and n < (nk := resolve_n_k(n_k, d)):
         raise InputError(f"method {method!r} needs n >= n_k = {nk} top directions, but n = floor({d}^{alpha:g}) = {n}")
 
-# %% ../nbs/15_higher_order.ipynb #72b2f2c2
+# %% ../nbs/15_higher_order.ipynb #90920122
 def _ntk_point(pb:Problem) -> dict:
     "Kernel ridge with the leave-one-out ridge; the oracle ridge's test loss beside it"
     K, Kt = ntk_grams(pb)
@@ -286,7 +301,7 @@ def _ntk_point(pb:Problem) -> dict:
     return dict(test_loss=float(rows[chosen]["test_loss"][0]), train_loss=float(rows[chosen]["train_loss"][0]), ridge=chosen,
                 loo_loss=loo[chosen], test_loss_oracle=float(oracle["test_loss"][0]), ridge_oracle=oracle["ridge"])
 
-# %% ../nbs/15_higher_order.ipynb #6672c6db
+# %% ../nbs/15_higher_order.ipynb #515b4422
 def _trained_point(pb:Problem, model:str, steps:int, lr:float, lam_tr:float, n_k, dtype:str) -> dict:
     "Train one Taylor truncation from U = 0 and diagnose the final movement on the test points"
     dt = resolve_dtype(dtype)
@@ -297,7 +312,7 @@ def _trained_point(pb:Problem, model:str, steps:int, lr:float, lam_tr:float, n_k
     out = dict(status=status, train_loss=float(terms["loss"]), r_tr=float(terms.get("r_tr", float("nan"))), train_seconds=time.perf_counter() - t0)
     return out | movement_diagnostics(net, pb.X_test[0].to(dt), pb.y_test[0].to(dt), U, obj.model.orders)
 
-# %% ../nbs/15_higher_order.ipynb #995cf514
+# %% ../nbs/15_higher_order.ipynb #63144d04
 def higher_order_point(method:str, # 'ntk', 'flq_reg', 'flqc_reg' or 'flc_odd_reg'
                        d:int, # input dimension
                        alpha:float, # n = floor(d^alpha) training samples
@@ -320,10 +335,10 @@ def higher_order_point(method:str, # 'ntk', 'flq_reg', 'flqc_reg' or 'flc_odd_re
 
 higher_order_point.validate = validate_higher_order_point
 
-# %% ../nbs/15_higher_order.ipynb #2ac72673
+# %% ../nbs/15_higher_order.ipynb #f0017ddf
 HO_TASK = "ntk_escape.higher_order:higher_order_point"
 
-# %% ../nbs/15_higher_order.ipynb #e611c032
+# %% ../nbs/15_higher_order.ipynb #e0b3505a
 def training_trajectory(method:str, # 'flq_reg', 'flqc_reg' or 'flc_odd_reg'
                         d:int, # input dimension
                         alpha:float, # n = floor(d^alpha)
@@ -338,15 +353,15 @@ def training_trajectory(method:str, # 'flq_reg', 'flqc_reg' or 'flc_odd_reg'
     pb = he13_problem(d, 2 * math.ceil(m_per_d * d / 2), sample_size(d, alpha), n_test, seed)
     net = TwoLayerNet(pb.net.W0[0], pb.net.a[0], pb.net.activation).to(dtype=dt)
     obj = make_cubic_objective(net, pb.X[0].to(dt), pb.y[0].to(dt), HO_METHODS[method], lam_tr, n_k)
-    Xt, yt, rows = pb.X_test[0].to(dt), pb.y_test[0].to(dt), []
+    Xt, yt, rows, f = pb.X_test[0].to(dt), pb.y_test[0].to(dt), [], he13_target(d, make_generator(seed))   # he13_problem draws the target first
     def log(t, U, terms):
         if t % every == 0 or t == steps:
             rows.append(dict(method=method, d=d, alpha=alpha, lr=lr, lam_tr=lam_tr, step=t, train_loss=float(terms["loss"]),
-                             r_tr=float(terms.get("r_tr", float("nan")))) | movement_diagnostics(net, Xt, yt, U, obj.model.orders))
+                             r_tr=float(terms.get("r_tr", float("nan")))) | movement_diagnostics(net, Xt, yt, U, obj.model.orders, f))
     cubic_gd(obj, torch.zeros(net.m, net.d, dtype=dt), lr, steps, log)
     return rows
 
-# %% ../nbs/15_higher_order.ipynb #c7b54139
+# %% ../nbs/15_higher_order.ipynb #d7eb8a5f
 def diagnostic_grid(rows:list[dict], # rows of results.csv
                     keys=("train_loss", "r_tr", "test_loss_network", "rms_fl", "rms_fq", "rms_fc", "rms_f4", "u_fro", "u_row_rms", "gamma_hat", "even_fraction"),
                     methods=("flq_reg", "flqc_reg", "flc_odd_reg"), # trained methods to show
@@ -358,7 +373,7 @@ def diagnostic_grid(rows:list[dict], # rows of results.csv
     return [dict(method=methods[i], d=d, alpha=a) | {k: float(np.mean([r[k] for r in rs])) for k in keys}
             for (i, d, a), rs in sorted(groups.items())]
 
-# %% ../nbs/15_higher_order.ipynb #036a4b80
+# %% ../nbs/15_higher_order.ipynb #95bd2d11
 HO_LABELS = dict(ntk="NTK kernel ridge (LOO ridge)", flq_reg="f_L + f_Q + reg", flqc_reg="f_L + f_Q + f_C + reg", flc_odd_reg="f_L + f_C (odd U) + reg")
 
 def plot_higher_order(summary:list[dict], # from summarise_sweep
