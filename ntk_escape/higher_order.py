@@ -385,7 +385,7 @@ def plot_higher_order(summary:list[dict], # from summarise_sweep
     dims = sorted({r["d"] for r in summary})
     fig, axes = plt.subplots(1, len(dims), figsize=(4.4 * len(dims), 3.6), squeeze=False, sharey=True)
     for ax, d in zip(axes[0], dims):
-        for meth in dict.fromkeys(r["method"] for r in summary):
+        for meth in [m_ for m_ in HO_LABELS if any(r["method"] == m_ for r in summary)]:
             rs = sorted((r for r in summary if r["method"] == meth and r["d"] == d), key=lambda r: r["alpha"])
             ax.errorbar([r["alpha"] for r in rs], [r["mean"] for r in rs], [r["std"] for r in rs], marker="o", ms=3, capsize=2, label=HO_LABELS.get(meth, meth))
         for t in thresholds: ax.axhline(t, color="k", ls="--", lw=0.7)
