@@ -344,7 +344,10 @@ def training_trajectory(method:str, # 'flq_reg', 'flqc_reg' or 'flc_odd_reg'
                         alpha:float, # n = floor(d^alpha)
                         seed:int=100, # seed of network, target and data
                         every:int=200, # log every this many steps
-                        m_per_d:float=50, n_test:int=2000, steps:int=4000, lr:float=2.0, lam_tr:float=10.0, n_k="d", dtype:str="float32",
+                        steps:int=4000, # gradient steps
+                        lr:float=2.0, # learning rate
+                        lam_tr:float=10.0, # weight of R_tr
+                        m_per_d:float=50, n_test:int=2000, n_k="d", dtype:str="float32", # as in higher_order_point
                        ) -> list[dict]:
     "One row per logged step: step, training loss, R_tr and the diagnostics of the movement on the test points"
     validate_higher_order_point(method, d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr, n_k, dtype)
