@@ -16,8 +16,8 @@ from .reproduce import run_reproduce, run_demo
 from .report import format_table, write_json, prepare_output_dir
 
 # %% auto #0
-__all__ = ['REPRODUCE_COSTS', 'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command', 'parse_assignments',
-           'sweep_command', 'build_parser', 'main']
+__all__ = ['SWEEP_TASKS', 'REPRODUCE_COSTS', 'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command',
+           'parse_assignments', 'sweep_command', 'build_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #ff41ded3
 def taylor_command(args) -> dict:
@@ -66,6 +66,14 @@ def spectrum_command(args) -> dict:
           " timings (s):", {key: round(v, 2) for key, v in rep["timings"].items()})
     if out is not None: print(f"wrote {out / 'spectrum.json'} and {out / 'spectrum.png'}")
     return rep
+
+# %% ../nbs/20_cli.ipynb #8b76429b
+SWEEP_TASKS = {   # task -> what it measures (the notebook that explains it, and its committed specifications)
+    "ntk_escape.generalisation:sample_complexity_point": "NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*)",
+    "ntk_escape.feature_learning:feature_learning_point": "full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
+    "ntk_escape.higher_order:higher_order_point": "f_L + f_Q + f_C against f_L + f_Q and the NTK on (He1 + He3)(beta^T x) (nb 15; results/higher_order*)",
+    "ntk_escape.mlp_realistic:mlp_threshold_point": "the authors' realistic ReLU MLP: smallest n = c d^2 with test loss < 0.1 (nb 16; results/mlp_realistic*)",
+}
 
 # %% ../nbs/20_cli.ipynb #fffda470
 def parse_assignments(items:list[str]|None, # strings 'NAME=VALUE'
@@ -161,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     spec.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     spec.add_argument("--out", default=None, help="folder for spectrum.json and spectrum.png")
     spec.set_defaults(func=spectrum_command)
-    sw = sub.add_parser("sweep", help="run or resume a grid of independent tasks")
+    sw = sub.add_parser("sweep", help="run or resume a grid of independent tasks", formatter_class=argparse.RawDescriptionHelpFormatter,
+                        epilog="tasks:\n" + "\n".join(f"  {t}\n      {what}" for t, what in SWEEP_TASKS.items()))
     sw.add_argument("--task", help="task to run, MODULE:FUNCTION")
     sw.add_argument("--grid", action="append", metavar="NAME=V1,V2", help="grid argument (repeatable)")
     sw.add_argument("--fixed", action="append", metavar="NAME=V", help="fixed argument (repeatable)")
