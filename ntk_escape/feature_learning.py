@@ -13,7 +13,7 @@ from .model import *
 from .ntk import resolve_n_k, ntk_gram
 from .training import *
 from .baselines import *
-from .generalisation import sample_size, validate_point
+from .generalisation import sample_size, check_point_sizes, check_top_directions, ntk_loo_fit
 
 # %% auto #0
 __all__ = ['ONE_STEP_SIZES', 'ONE_STEP_RIDGES', 'FL_METHODS', 'FL_TASK', 'hidden_direction', 'movement_alignment',
@@ -115,18 +115,14 @@ def validate_fl_point(method:str, d:int, alpha:float, seed:int=0, m_per_d:float=
     check_choice("method", method, FL_METHODS)
     check_float("val_frac", val_frac, positive=True)
     if val_frac >= 1: raise InputError(f"val_frac must be < 1, got {val_frac}")
-    validate_point("flq_reg" if method in ("full", "full_reg") else method if method != "one_step" else "ntk",
-                   d, alpha, seed, 1, m_per_d, n_test, steps, lr, lam_tr)
+    n = check_point_sizes(d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr)
+    if method not in ("ntk", "one_step"): check_top_directions(method, n, resolve_n_k("d", d, 1, "gaussian"), d, alpha)
 
 # %% ../nbs/14_feature_learning.ipynb #9646c948
 def _ntk_run(pb:Problem) -> tuple[dict, Tensor]:
-    "Kernel ridge with the leave-one-out ridge; the implied movement"
-    K, Kt = ntk_grams(pb)
-    loo = {r: float(v[0]) for r, v in loo_ridge_errors(K, pb.y).items()}
-    ridge = min(loo, key=loo.get)
-    row = next(r for r in kernel_ridge(K, Kt, pb.y, pb.y_test, (ridge,)))
-    net = TwoLayerNet(pb.net.W0[0], pb.net.a[0], pb.net.activation)
-    return dict(test_loss=float(row["test_loss"][0]), train_loss=float(row["train_loss"][0]), ridge=ridge), kernel_ridge_movement(net, pb.X[0], pb.y[0], ridge)
+    "Kernel ridge with the leave-one-out ridge (notebook 12); the implied movement"
+    fit = ntk_loo_fit(pb)
+    return fit, kernel_ridge_movement(seed_network(pb), pb.X[0], pb.y[0], fit["ridge"])
 
 # %% ../nbs/14_feature_learning.ipynb #79fb5fe2
 def _trained_run(pb:Problem, method:str, steps:int, lr:float, lam_tr:float) -> tuple[dict, Tensor|None]:
@@ -143,7 +139,7 @@ def _trained_run(pb:Problem, method:str, steps:int, lr:float, lam_tr:float) -> t
 # %% ../nbs/14_feature_learning.ipynb #daa63065
 def _one_step_run(pb:Problem, val_frac:float) -> tuple[dict, Tensor]:
     "One giant step + ridge, chosen on the held-out split and refitted on all n; the step G"
-    net = TwoLayerNet(pb.net.W0[0], pb.net.a[0], pb.net.activation)
+    net = seed_network(pb)
     c = select_one_step(net, pb.X[0], pb.y[0], val_frac)
     G, pred = one_step_predictions(net, pb.X[0], pb.y[0], pb.X_test[0], c["step"], (c["ridge"],))
     return c | dict(test_loss=float((pred[c["ridge"]] - pb.y_test[0]).square().mean())), G

@@ -15,9 +15,9 @@ from .baselines import *
 from .report import *
 
 # %% auto #0
-__all__ = ['SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'sample_size', 'validate_point', 'sample_complexity_point',
-           'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d', 'collapse_table', 'alpha_star_table',
-           'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
+__all__ = ['SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'sample_size', 'check_point_sizes', 'check_top_directions', 'validate_point',
+           'ntk_loo_fit', 'sample_complexity_point', 'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d',
+           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
 
 # %% ../nbs/12_generalisation.ipynb #421237c9
 SC_METHODS = ("ntk", "flq", "flq_reg")
@@ -29,22 +29,42 @@ def sample_size(d:int, # input dimension
     return int(math.floor(d ** alpha + 1e-9))
 
 # %% ../nbs/12_generalisation.ipynb #8e820aea
-def validate_point(method:str, d:int, alpha:float, seed:int=0, k:int=1, m_per_d:float=50, n_test:int=2000,
-                   steps:int=2000, lr:float=2.0, lam_tr:float=10.0, lam_1:float=0.0, n_k="d", target:str|None=None):
-    "Raise a one-line InputError if a sweep point is malformed, before anything is launched"
-    check_choice("method", method, SC_METHODS)
-    d = check_int("d", d, minimum=2); check_int("seed", seed, minimum=0); k = check_int("k", k, minimum=1)
+def check_point_sizes(d:int, alpha:float, seed:int=0, m_per_d:float=50, n_test:int=2000, steps:int=2000, lr:float=2.0,
+                      lam_tr:float=10.0) -> int:
+    "The checks every sample-complexity task shares (sizes, schedule, weight); returns n = floor(d^alpha)"
+    d = check_int("d", d, minimum=2); check_int("seed", seed, minimum=0)
     alpha = check_float("alpha", alpha)
     if not 0 < alpha <= 4: raise InputError(f"alpha must be in (0, 4], got {alpha}")
     n = sample_size(d, alpha)
     if n < 2: raise InputError(f"n = floor(d^alpha) = floor({d}^{alpha:g}) = {n} is too small; need n >= 2")
     check_float("m_per_d", m_per_d, positive=True); check_int("n_test", n_test, minimum=1)
-    check_int("steps", steps, minimum=1); check_float("lr", lr, positive=True)
-    check_float("lam_tr", lam_tr, minimum=0); check_float("lam_1", lam_1, minimum=0)
+    check_int("steps", steps, minimum=1); check_float("lr", lr, positive=True); check_float("lam_tr", lam_tr, minimum=0)
+    return n
+
+def check_top_directions(method:str, n:int, n_k:int, d:int, alpha:float):
+    "InputError unless the n_k top directions a trained method projects on fit in its n samples"
+    if n < n_k: raise InputError(f"method {method!r} needs n >= n_k = {n_k} top directions, but n = floor({d}^{alpha:g}) = {n}")
+
+# %% ../nbs/12_generalisation.ipynb #27d3fecd
+def validate_point(method:str, d:int, alpha:float, seed:int=0, k:int=1, m_per_d:float=50, n_test:int=2000,
+                   steps:int=2000, lr:float=2.0, lam_tr:float=10.0, lam_1:float=0.0, n_k="d", target:str|None=None):
+    "Raise a one-line InputError if a sweep point is malformed, before anything is launched"
+    check_choice("method", method, SC_METHODS); k = check_int("k", k, minimum=1)
+    n = check_point_sizes(d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr)
+    check_float("lam_1", lam_1, minimum=0)
     if target is not None: check_choice("target", target, TARGETS)
-    if method != "ntk":
-        nk = resolve_n_k(n_k, d, k, "gaussian")
-        if n < nk: raise InputError(f"method {method!r} needs n >= n_k = {nk} top directions, but n = floor({d}^{alpha:g}) = {n}")
+    if method != "ntk": check_top_directions(method, n, resolve_n_k(n_k, d, k, "gaussian"), d, alpha)
+
+# %% ../nbs/12_generalisation.ipynb #1a50afbd
+def ntk_loo_fit(problem:Problem, # one seed's network and data (float64)
+               ) -> dict:
+    "test_loss, train_loss, ridge (leave-one-out choice), loo_loss, and the oracle ridge's test loss and ridge"
+    K, Kt = ntk_grams(problem)
+    rows = {r["ridge"]: r for r in kernel_ridge(K, Kt, problem.y, problem.y_test)}
+    loo = {r: float(v[0]) for r, v in loo_ridge_errors(K, problem.y).items()}
+    chosen, oracle = min(loo, key=loo.get), min(rows.values(), key=lambda r: float(r["test_loss"][0]))
+    return dict(test_loss=float(rows[chosen]["test_loss"][0]), train_loss=float(rows[chosen]["train_loss"][0]), ridge=chosen,
+                loo_loss=loo[chosen], test_loss_oracle=float(oracle["test_loss"][0]), ridge_oracle=oracle["ridge"])
 
 # %% ../nbs/12_generalisation.ipynb #8f632e82
 def sample_complexity_point(method:str, # 'ntk', 'flq' or 'flq_reg'
@@ -69,15 +89,7 @@ def sample_complexity_point(method:str, # 'ntk', 'flq' or 'flq_reg'
     dtype = "float64" if method == "ntk" else "float32"
     pb = make_problem(ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=k), (seed,), target, "cpu", dtype)
     out = dict(n=n, m=m, n_over_d=n / d, n_over_d2=n / d**2)
-    if method == "ntk":
-        K, Kt = ntk_grams(pb)
-        rows = kernel_ridge(K, Kt, pb.y, pb.y_test)
-        loo = {r: float(v[0]) for r, v in loo_ridge_errors(K, pb.y).items()}
-        chosen = min(loo, key=loo.get)
-        by_ridge = {r["ridge"]: r for r in rows}
-        oracle = min(rows, key=lambda r: float(r["test_loss"][0]))
-        out |= dict(test_loss=float(by_ridge[chosen]["test_loss"][0]), train_loss=float(by_ridge[chosen]["train_loss"][0]),
-                    ridge=chosen, loo_loss=loo[chosen], test_loss_oracle=float(oracle["test_loss"][0]), ridge_oracle=oracle["ridge"])
+    if method == "ntk": out |= ntk_loo_fit(pb)
     else:
         w = dict(lam_tr=lam_tr, lam_1=lam_1) if method == "flq_reg" else dict(lam_tr=0.0, lam_1=0.0)
         nk = resolve_n_k(n_k, d, k, "gaussian")  # an int: TrainConfig cannot resolve 'B' by itself (it does not know k)

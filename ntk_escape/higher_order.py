@@ -15,9 +15,8 @@ from .data import *
 from .model import *
 from .ntk import *
 from .regulariser import penalty_tr
-from .training import Problem
-from .baselines import ntk_grams, kernel_ridge, loo_ridge_errors
-from .generalisation import sample_size
+from .training import Problem, seed_network
+from .generalisation import sample_size, check_point_sizes, check_top_directions, ntk_loo_fit
 
 # %% auto #0
 __all__ = ['PAIRINGS', 'PREDICTED_EXPONENTS', 'HO_MODELS', 'HO_METHODS', 'HO_TASK', 'HO_LABELS', 'skewed_coefficients',
@@ -279,33 +278,16 @@ HO_METHODS = dict(ntk=None, flq_reg="flq", flqc_reg="flqc", flc_odd_reg="flc_odd
 def validate_higher_order_point(method:str, d:int, alpha:float, seed:int=0, m_per_d:float=50, n_test:int=2000,
                                 steps:int=2000, lr:float=2.0, lam_tr:float=10.0, n_k="d", dtype:str="float32"):
     "Raise a one-line InputError if a sweep point is malformed"
-    check_choice("method", method, tuple(HO_METHODS)); d = check_int("d", d, minimum=2); check_int("seed", seed, minimum=0)
-    alpha = check_float("alpha", alpha)
-    if not 0 < alpha <= 4: raise InputError(f"alpha must be in (0, 4], got {alpha}")
-    n = sample_size(d, alpha)
-    if n < 2: raise InputError(f"n = floor(d^alpha) = floor({d}^{alpha:g}) = {n} is too small; need n >= 2")
-    check_float("m_per_d", m_per_d, positive=True); check_int("n_test", n_test, minimum=1)
-    check_int("steps", steps, minimum=1); check_float("lr", lr, positive=True); check_float("lam_tr", lam_tr, minimum=0)
+    check_choice("method", method, tuple(HO_METHODS))
+    n = check_point_sizes(d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr)
     resolve_dtype(dtype)
-    if method != "ntk" and n < (nk := resolve_n_k(n_k, d)):
-        raise InputError(f"method {method!r} needs n >= n_k = {nk} top directions, but n = floor({d}^{alpha:g}) = {n}")
-
-# %% ../nbs/15_higher_order.ipynb #90920122
-def _ntk_point(pb:Problem) -> dict:
-    "Kernel ridge with the leave-one-out ridge; the oracle ridge's test loss beside it"
-    K, Kt = ntk_grams(pb)
-    rows = {r["ridge"]: r for r in kernel_ridge(K, Kt, pb.y, pb.y_test)}
-    loo = {r: float(v[0]) for r, v in loo_ridge_errors(K, pb.y).items()}
-    chosen = min(loo, key=loo.get)
-    oracle = min(rows.values(), key=lambda r: float(r["test_loss"][0]))
-    return dict(test_loss=float(rows[chosen]["test_loss"][0]), train_loss=float(rows[chosen]["train_loss"][0]), ridge=chosen,
-                loo_loss=loo[chosen], test_loss_oracle=float(oracle["test_loss"][0]), ridge_oracle=oracle["ridge"])
+    if method != "ntk": check_top_directions(method, n, resolve_n_k(n_k, d), d, alpha)
 
 # %% ../nbs/15_higher_order.ipynb #515b4422
 def _trained_point(pb:Problem, model:str, steps:int, lr:float, lam_tr:float, n_k, dtype:str) -> dict:
     "Train one Taylor truncation from U = 0 and diagnose the final movement on the test points"
     dt = resolve_dtype(dtype)
-    net = TwoLayerNet(pb.net.W0[0], pb.net.a[0], pb.net.activation).to(dtype=dt)
+    net = seed_network(pb).to(dtype=dt)
     obj = make_cubic_objective(net, pb.X[0].to(dt), pb.y[0].to(dt), model, lam_tr, n_k)
     t0 = time.perf_counter()
     U, terms, status = cubic_gd(obj, torch.zeros(net.m, net.d, dtype=dt), lr, steps)
@@ -330,7 +312,7 @@ def higher_order_point(method:str, # 'ntk', 'flq_reg', 'flqc_reg' or 'flc_odd_re
     t0 = time.perf_counter()
     n, m = sample_size(d, alpha), 2 * math.ceil(m_per_d * d / 2)
     pb = he13_problem(d, m, n, n_test, seed)
-    out = dict(n=n, m=m) | (_ntk_point(pb) if method == "ntk" else _trained_point(pb, HO_METHODS[method], steps, lr, lam_tr, n_k, dtype))
+    out = dict(n=n, m=m) | (ntk_loo_fit(pb) if method == "ntk" else _trained_point(pb, HO_METHODS[method], steps, lr, lam_tr, n_k, dtype))
     return out | dict(seconds=time.perf_counter() - t0)
 
 higher_order_point.validate = validate_higher_order_point
@@ -354,7 +336,7 @@ def training_trajectory(method:str, # 'flq_reg', 'flqc_reg' or 'flc_odd_reg'
     if method == "ntk": raise InputError("training_trajectory needs a trained method, got 'ntk'")
     dt, every = resolve_dtype(dtype), check_int("every", every, minimum=1)
     pb = he13_problem(d, 2 * math.ceil(m_per_d * d / 2), sample_size(d, alpha), n_test, seed)
-    net = TwoLayerNet(pb.net.W0[0], pb.net.a[0], pb.net.activation).to(dtype=dt)
+    net = seed_network(pb).to(dtype=dt)
     obj = make_cubic_objective(net, pb.X[0].to(dt), pb.y[0].to(dt), HO_METHODS[method], lam_tr, n_k)
     Xt, yt, rows, f = pb.X_test[0].to(dt), pb.y_test[0].to(dt), [], he13_target(d, make_generator(seed))   # he13_problem draws the target first
     def log(t, U, terms):

@@ -19,9 +19,9 @@ from .ntk import *
 from .regulariser import *
 
 # %% auto #0
-__all__ = ['NOISE_MODES', 'TARGETS', 'GRID_KEYS', 'TrainConfig', 'Problem', 'make_problem', 'evaluate_test', 'log_steps',
-           'TrainingDiverged', 'TrainingInterrupted', 'TrainResult', 'read_checkpoint', 'config_differences',
-           'GradientDescent', 'grid_runs', 'train']
+__all__ = ['NOISE_MODES', 'TARGETS', 'GRID_KEYS', 'TrainConfig', 'Problem', 'make_problem', 'seed_network', 'evaluate_test',
+           'log_steps', 'TrainingDiverged', 'TrainingInterrupted', 'TrainResult', 'read_checkpoint',
+           'config_differences', 'GradientDescent', 'grid_runs', 'train']
 
 # %% ../nbs/06_training.ipynb #8e8452ce
 NOISE_MODES = ("off", "always", "small_grad")
@@ -111,6 +111,13 @@ def make_problem(config:ProblemConfig, # sizes, distribution and activation
     st = lambda i: torch.stack([p[i] for p in parts]).to(device=dev, dtype=dt)
     net = TwoLayerNet(torch.stack([p[0].W0 for p in parts]).to(dev, dt), torch.stack([p[0].a for p in parts]).to(dev, dt), parts[0][0].activation)
     return Problem(net, st(1), st(2), st(3), st(4), seeds, config, target)
+
+# %% ../nbs/06_training.ipynb #fa929b83
+def seed_network(problem:Problem, # networks of several seeds
+                 index:int=0, # position of the seed in problem.seeds
+                ) -> TwoLayerNet:
+    "The network of one seed of `problem`, W0 of shape (m, d), a of shape (m,)"
+    return TwoLayerNet(problem.net.W0[index], problem.net.a[index], problem.net.activation)
 
 # %% ../nbs/06_training.ipynb #945fc310
 def _test_chunks(obj:Objective, X_test:Tensor, chunk:int, cache_budget:int|None) -> list:
