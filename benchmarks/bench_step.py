@@ -151,7 +151,7 @@ def _t(fn, sync):
 MEMORY_SCRIPT = r"""
 import resource, sys, time, torch, json
 from ntk_escape.training import *
-from ntk_escape.reproduce import reproduce_config
+from ntk_escape.experiments.reproduce import reproduce_config
 cfg = reproduce_config("paper")
 tc = TrainConfig.from_dict(cfg["train"].to_dict() | dict(steps=int(sys.argv[1]), log_points=2, check_every=10**9))
 t0 = time.perf_counter()

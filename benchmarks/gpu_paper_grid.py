@@ -13,7 +13,7 @@ import argparse, json, platform, time
 from pathlib import Path
 import torch
 from ntk_escape.core import resolve_device
-from ntk_escape.reproduce import run_reproduce
+from ntk_escape.experiments.reproduce import run_reproduce
 
 SMALL = dict(d=20, m=400, n=89, n_test=500)  # n = floor(d^1.5), as in the paper
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 from ntk_escape.core import *
 from ntk_escape.training import *
-from ntk_escape.reproduce import reproduce_config
+from ntk_escape.experiments.reproduce import reproduce_config
 
 def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # ru_maxrss is in KiB on Linux

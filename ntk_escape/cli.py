@@ -12,7 +12,7 @@ from .model import *
 from .sweep import *
 from .spectrum import spectrum_report
 from .training import TrainingInterrupted
-from .reproduce import run_reproduce, run_demo
+from .experiments.reproduce import run_reproduce, run_demo
 from .report import format_table, write_json, prepare_output_dir
 
 # %% auto #0
@@ -69,10 +69,10 @@ def spectrum_command(args) -> dict:
 
 # %% ../nbs/20_cli.ipynb #8b76429b
 SWEEP_TASKS = {   # task -> what it measures (the notebook that explains it, and its committed specifications)
-    "ntk_escape.generalisation:sample_complexity_point": "NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*)",
-    "ntk_escape.feature_learning:feature_learning_point": "full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
-    "ntk_escape.higher_order:higher_order_point": "f_L + f_Q + f_C against f_L + f_Q and the NTK on (He1 + He3)(beta^T x) (nb 15; results/higher_order*)",
-    "ntk_escape.mlp_realistic:mlp_threshold_point": "the authors' realistic ReLU MLP: smallest n = c d^2 with test loss < 0.1 (nb 16; results/mlp_realistic*)",
+    "ntk_escape.experiments.generalisation:sample_complexity_point": "NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*)",
+    "ntk_escape.experiments.feature_learning:feature_learning_point": "full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
+    "ntk_escape.experiments.higher_order:higher_order_point": "f_L + f_Q + f_C against f_L + f_Q and the NTK on (He1 + He3)(beta^T x) (nb 15; results/higher_order*)",
+    "ntk_escape.experiments.mlp_realistic:mlp_threshold_point": "the authors' realistic ReLU MLP: smallest n = c d^2 with test loss < 0.1 (nb 16; results/mlp_realistic*)",
 }
 
 # %% ../nbs/20_cli.ipynb #fffda470

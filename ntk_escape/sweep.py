@@ -15,7 +15,8 @@ from .core import *
 from .report import write_csv
 
 # %% auto #0
-__all__ = ['SweepSpec', 'resolve_task', 'grid_points', 'point_key', 'run_point', 'load_records', 'write_results_csv', 'run_sweep']
+__all__ = ['MOVED_MODULES', 'SweepSpec', 'canonical_task', 'resolve_task', 'grid_points', 'point_key', 'run_point',
+           'load_records', 'write_results_csv', 'run_sweep']
 
 # %% ../nbs/11_sweep.ipynb #369a868e
 _TASK_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -50,11 +51,22 @@ class SweepSpec(ConfigMixin):
 
     def to_dict(self) -> dict: return dict(task=self.task, grid={k: list(v) for k, v in self.grid.items()}, fixed=dict(self.fixed))
 
+# %% ../nbs/11_sweep.ipynb #32fa15bc
+MOVED_MODULES = {f"ntk_escape.{m}": f"ntk_escape.{pkg}.{m}" for pkg, ms in
+                 dict(experiments=("generalisation", "reproduce", "feature_learning", "higher_order", "mlp_realistic"),
+                      theory=("expressivity", "landscape", "optimisation")).items() for m in ms}
+
+def canonical_task(task:str, # 'module:function'
+                  ) -> str:
+    "`task` with a module of the flat layout named by its path in the experiments/theory layout"
+    mod, sep, name = task.partition(":")
+    return MOVED_MODULES.get(mod, mod) + sep + name
+
 # %% ../nbs/11_sweep.ipynb #93aab570
 def resolve_task(task:str, # 'module:function'
                 ) -> Callable:
     "The function named by `task`"
-    mod, _, name = task.partition(":")
+    mod, _, name = canonical_task(task).partition(":")
     try: fn = getattr(importlib.import_module(mod), name)
     except (ImportError, AttributeError) as e: raise InputError(f"task {task!r} cannot be imported: {e}")
     if not callable(fn): raise InputError(f"task {task!r} is not callable")
@@ -98,7 +110,8 @@ def _prepare_sweep_dir(spec:SweepSpec, out:Path) -> Path:
     if saved.exists():
         try: old = json.loads(saved.read_text())
         except json.JSONDecodeError: raise InputError(f"{saved} is not valid JSON; refusing to write into {out}")
-        if old != spec.to_dict():
+        if isinstance(old, dict) and "task" in old: old = old | dict(task=canonical_task(old["task"]))
+        if old != spec.to_dict() | dict(task=canonical_task(spec.task)):
             raise InputError(f"{out} holds results of a different sweep configuration; use a new --out folder (nothing was overwritten)")
     else: saved.write_text(spec.to_json())
     (out / "points").mkdir(exist_ok=True)
