@@ -20,12 +20,16 @@ __all__ = ['DEFAULT_RIDGES', 'ntk_grams', 'kernel_ridge', 'kernel_gd', 'ntk_base
 # %% ../nbs/07_baselines.ipynb #0c13ddb7
 def ntk_grams(problem:Problem, # networks and data of the seeds
               chunk:int=2048, # test rows per chunk
+              row_chunk:int=4096, # training rows per chunk of K when n is larger (peak memory ~ n^2, not 2 n^2)
              ) -> tuple[Tensor, Tensor]:
     "(K, K_test): the empirical NTK Gram (S, n, n) and cross Gram (S, n_test, n) in float64"
     net = problem.net.to(dtype=torch.float64)
     X, Xt = problem.X.double(), problem.X_test.double()
-    chunk = check_int("chunk", chunk, minimum=1)
-    K = ntk_gram(net, X)
+    chunk, row_chunk, n = check_int("chunk", chunk, minimum=1), check_int("row_chunk", row_chunk, minimum=1), X.shape[-2]
+    if n <= row_chunk: K = ntk_gram(net, X)
+    else:
+        K = X.new_empty(*X.shape[:-1], n)
+        for i in range(0, n, row_chunk): K[..., i:i + row_chunk, :] = ntk_cross_gram(net, X[..., i:i + row_chunk, :], X)
     Kt = torch.cat([ntk_cross_gram(net, Xt[:, i:i + chunk], X) for i in range(0, Xt.shape[1], chunk)], 1)
     return K, Kt
 
@@ -54,11 +58,12 @@ def kernel_ridge(K:Tensor, # Gram, shape (..., n, n), float64
                  y:Tensor, # training labels, shape (..., n)
                  y_test:Tensor, # test labels, shape (..., n_test)
                  ridges=DEFAULT_RIDGES, # ridges relative to tr K / n
+                 eig=None, # torch.linalg.eigh(K) when already computed (one factorisation for every ridge)
                 ) -> list[dict]:
     "One row per ridge: ridge, train_loss and test_loss (tensors over the leading dims)"
     y, yt = y.to(K), y_test.to(K)
     scale = K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True)
-    rows, eig = [], torch.linalg.eigh(K)                   # one eigendecomposition serves every ridge
+    rows, eig = [], torch.linalg.eigh(K) if eig is None else eig                   # one eigendecomposition serves every ridge
     for rho in ridges:
         rho = check_float("ridge", rho, minimum=0)
         tr, te = _spectral_fit(K, K_test, y, yt, _ridge_filter(rho, scale), eig)
@@ -176,9 +181,10 @@ def run_baselines(problem:Problem, # networks and data of the seeds
 def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
                      y:torch.Tensor, # labels, shape (..., n)
                      ridges=DEFAULT_RIDGES, # ridges relative to tr K / n; 0 is skipped
+                     eig=None, # torch.linalg.eigh(K) when already computed
                     ) -> dict:
     "Exact leave-one-out mean squared error of kernel ridge regression for each positive ridge: {ridge: tensor (...)}"
-    lam, Q = torch.linalg.eigh(K)
+    lam, Q = torch.linalg.eigh(K) if eig is None else eig
     y = y.to(K)
     Qy = (Q.transpose(-1, -2) @ y.unsqueeze(-1)).squeeze(-1)
     scale = K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True)

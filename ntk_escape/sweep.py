@@ -89,14 +89,14 @@ def point_key(params:dict) -> str:
 def run_point(task:str, # 'module:function'
               params:dict, # keyword arguments of the task
               path:str|Path, # result file to write
-              threads:int|None=None, # torch threads in this process
+              threads:int|None=None, # torch threads in this process (default: as it is)
              ) -> dict:
-    "Run one grid point and write {params, result, seconds} to `path`"
-    if threads:
-        import torch; torch.set_num_threads(int(threads))
+    "Run one grid point and write {params, result, seconds, threads} to `path`"
+    import torch
+    if threads: torch.set_num_threads(int(threads))
     t0 = time.perf_counter()
     result = resolve_task(task)(**params)
-    record = dict(task=task, params=params, result=result, seconds=time.perf_counter() - t0,
+    record = dict(task=task, params=params, result=result, seconds=time.perf_counter() - t0, threads=torch.get_num_threads(),
                   finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"), pid=os.getpid())
     path = Path(path); tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True, default=float)); tmp.replace(path)
@@ -155,7 +155,7 @@ def _run_todo(spec:SweepSpec, todo:list, out:Path, launcher:str, workers:int, th
         jobs = [ex.submit(worker, spec.task, p, str(path), threads) for p, path in todo]
         for job in jobs: job.result(); bar.update()
     elif workers == 1:
-        for p, path in todo: run_point(spec.task, p, path, None); bar.update()
+        for p, path in todo: run_point(spec.task, p, path, threads); bar.update()
     else:
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             futs = [pool.submit(worker, spec.task, p, str(path), threads) for p, path in todo]

@@ -4,7 +4,8 @@
 
 # %% ../../nbs/12_generalisation.ipynb #91e15342
 from __future__ import annotations
-import math, time
+import math, resource, time
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
@@ -15,12 +16,25 @@ from ..baselines import *
 from ..report import *
 
 # %% auto #0
-__all__ = ['SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'sample_size', 'check_point_sizes', 'check_top_directions', 'validate_point',
-           'ntk_loo_fit', 'sample_complexity_point', 'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d',
-           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
+__all__ = ['SC_METHOD_SPECS', 'SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'SCMethod', 'sample_size', 'check_point_sizes',
+           'check_top_directions', 'width', 'validate_point', 'ntk_loo_fit', 'problem_on', 'sample_complexity_point',
+           'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d', 'collapse_table', 'alpha_star_table',
+           'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
 
 # %% ../../nbs/12_generalisation.ipynb #421237c9
-SC_METHODS = ("ntk", "flq", "flq_reg")
+@dataclass(frozen=True)
+class SCMethod:
+    "One method of the sample-complexity grid: the model it trains (None: kernel ridge), R_tr on or off, perturbed GD or not"
+    name: str; model: str|None; regularised: bool = False; perturbed: bool = False; label: str = ""
+
+SC_METHOD_SPECS = {s.name: s for s in (
+    SCMethod("ntk", None, label="NTK kernel ridge (LOO ridge)"),
+    SCMethod("flq", "flq", label="f_L + f_Q (GD)"),
+    SCMethod("flq_reg", "flq", True, label="f_L + f_Q + regulariser"),
+    SCMethod("flq_reg_pgd", "flq", True, True, label="f_L + f_Q + regulariser, perturbed GD"),
+    SCMethod("quadntk", "quadntk", label="QuadNTK alone (randomised f_Q)"),
+    SCMethod("full", "full", label="full network (GD)"))}
+SC_METHODS = tuple(SC_METHOD_SPECS)
 
 def sample_size(d:int, # input dimension
                 alpha:float, # exponent
@@ -46,12 +60,18 @@ def check_top_directions(method:str, n:int, n_k:int, d:int, alpha:float):
     if n < n_k: raise InputError(f"method {method!r} needs n >= n_k = {n_k} top directions, but n = floor({d}^{alpha:g}) = {n}")
 
 # %% ../../nbs/12_generalisation.ipynb #27d3fecd
+def width(d:int, m_per_d:float=50, m_power:float=1) -> int:
+    "m = m_per_d * d^m_power, rounded up to even"
+    return 2 * math.ceil(m_per_d * d ** m_power / 2)
+
 def validate_point(method:str, d:int, alpha:float, seed:int=0, k:int=1, m_per_d:float=50, n_test:int=2000,
-                   steps:int=2000, lr:float=2.0, lam_tr:float=10.0, lam_1:float=0.0, n_k="d", target:str|None=None):
+                   steps:int=2000, lr:float=2.0, lam_tr:float=10.0, lam_1:float=0.0, n_k="d", target:str|None=None,
+                   m_power:float=1, noise_std:float=1e-4, device:str="cpu"):
     "Raise a one-line InputError if a sweep point is malformed, before anything is launched"
     check_choice("method", method, SC_METHODS); k = check_int("k", k, minimum=1)
     n = check_point_sizes(d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr)
-    check_float("lam_1", lam_1, minimum=0)
+    check_float("lam_1", lam_1, minimum=0); check_float("m_power", m_power, positive=True)
+    check_float("noise_std", noise_std, positive=True); resolve_device(device)
     if target is not None: check_choice("target", target, TARGETS)
     if method != "ntk": check_top_directions(method, n, resolve_n_k(n_k, d, k, "gaussian"), d, alpha)
 
@@ -60,48 +80,71 @@ def ntk_loo_fit(problem:Problem, # one seed's network and data (float64)
                ) -> dict:
     "test_loss, train_loss, ridge (leave-one-out choice), loo_loss, and the oracle ridge's test loss and ridge"
     K, Kt = ntk_grams(problem)
-    rows = {r["ridge"]: r for r in kernel_ridge(K, Kt, problem.y, problem.y_test)}
-    loo = {r: float(v[0]) for r, v in loo_ridge_errors(K, problem.y).items()}
+    eig = torch.linalg.eigh(K)   # one factorisation serves the test fits and the leave-one-out errors of every ridge
+    rows = {r["ridge"]: r for r in kernel_ridge(K, Kt, problem.y, problem.y_test, eig=eig)}
+    loo = {r: float(v[0]) for r, v in loo_ridge_errors(K, problem.y, eig=eig).items()}
     chosen, oracle = min(loo, key=loo.get), min(rows.values(), key=lambda r: float(r["test_loss"][0]))
     return dict(test_loss=float(rows[chosen]["test_loss"][0]), train_loss=float(rows[chosen]["train_loss"][0]), ridge=chosen,
                 loo_loss=loo[chosen], test_loss_oracle=float(oracle["test_loss"][0]), ridge_oracle=oracle["ridge"])
 
 # %% ../../nbs/12_generalisation.ipynb #8f632e82
-def sample_complexity_point(method:str, # 'ntk', 'flq' or 'flq_reg'
+def _peak_memory_gib(dev:torch.device) -> float:
+    "Peak memory of this process so far: the GPU's allocator on CUDA, the resident set on the CPU"
+    if dev.type == "cuda": return torch.cuda.max_memory_allocated(dev) / 2**30
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+def problem_on(problem:Problem, # networks and data of the seeds
+               device, # where to compute
+              ) -> Problem:
+    "`problem` with every tensor on `device`"
+    dev = resolve_device(device)
+    if problem.X.device == dev: return problem
+    mv = lambda t: t.to(dev)
+    net = TwoLayerNet(mv(problem.net.W0), mv(problem.net.a), problem.net.activation)
+    return Problem(net, mv(problem.X), mv(problem.y), mv(problem.X_test), mv(problem.y_test), problem.seeds, problem.config, problem.target)
+
+# %% ../../nbs/12_generalisation.ipynb #64206f04
+def sample_complexity_point(method:str, # one of SC_METHODS
                             d:int, # input dimension
                             alpha:float, # n = floor(d^alpha) training samples
                             seed:int=0, # seed of network, target and data
                             k:int=1, # degree of the dense part of the target
-                            m_per_d:float=50, # width m = m_per_d * d (rounded up to even)
+                            m_per_d:float=50, # width m = m_per_d * d^m_power (rounded up to even)
                             n_test:int=2000, # test points
                             steps:int=2000, # gradient steps (trained methods)
                             lr:float=2.0, # learning rate (trained methods)
-                            lam_tr:float=10.0, # weight of R_tr ('flq_reg')
-                            lam_1:float=0.0, # weight of R_1 ('flq_reg')
+                            lam_tr:float=10.0, # weight of R_tr ('flq_reg', 'flq_reg_pgd')
+                            lam_1:float=0.0, # weight of R_1 ('flq_reg', 'flq_reg_pgd')
                             n_k="d", # top directions: an int, 'd' or 'B'
                             target:str|None=None, # 'paper' or 'low_degree_plus_sparse' (default: 'paper' for k = 1)
+                            m_power:float=1, # the width's power of d
+                            noise_std:float=1e-4, # std of each entry of the perturbation after every step ('flq_reg_pgd')
+                            device:str="cpu", # 'cpu', 'cuda' or 'auto'
                            ) -> dict:
     "Test loss of one method on one problem with n = floor(d^alpha): a task for `run_sweep`"
-    validate_point(method, d, alpha, seed, k, m_per_d, n_test, steps, lr, lam_tr, lam_1, n_k, target)
-    t0 = time.perf_counter()
-    n, m = sample_size(d, alpha), 2 * math.ceil(m_per_d * d / 2)
+    validate_point(method, d, alpha, seed, k, m_per_d, n_test, steps, lr, lam_tr, lam_1, n_k, target, m_power, noise_std, device)
+    t0, spec, dev = time.perf_counter(), SC_METHOD_SPECS[method], resolve_device(device)
+    n, m = sample_size(d, alpha), width(d, m_per_d, m_power)
     target = target or ("paper" if k == 1 else "low_degree_plus_sparse")
     dtype = "float64" if method == "ntk" else "float32"
-    pb = make_problem(ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=k), (seed,), target, "cpu", dtype)
+    pb = problem_on(make_problem(ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=k), (seed,), target, "cpu", dtype), dev)
     out = dict(n=n, m=m, n_over_d=n / d, n_over_d2=n / d**2)
-    if method == "ntk": out |= ntk_loo_fit(pb)
+    if spec.model is None: out |= ntk_loo_fit(pb)
     else:
-        w = dict(lam_tr=lam_tr, lam_1=lam_1) if method == "flq_reg" else dict(lam_tr=0.0, lam_1=0.0)
+        w = dict(lam_tr=lam_tr, lam_1=lam_1) if spec.regularised else dict(lam_tr=0.0, lam_1=0.0)
+        noise = dict(noise="always", noise_std=noise_std) if spec.perturbed else {}
         nk = resolve_n_k(n_k, d, k, "gaussian")  # an int: TrainConfig cannot resolve 'B' by itself (it does not know k)
-        cfg = TrainConfig(model="flq", lr=lr, steps=steps, n_k=nk, log_points=8, dtype=dtype, **w)
+        cfg = TrainConfig(model=spec.model, lr=lr, steps=steps, n_k=nk, log_points=8, dtype=dtype, **w, **noise)
         res = train(pb, cfg, progress=False, on_divergence="mark")
         last = [r for r in res.logs if r["step"] == steps]
         if not last: out |= dict(test_loss=float("nan"), train_loss=float("nan"), status="diverged")
         else:
             r = last[0]
-            out |= dict(test_loss=r["test_loss"], train_loss=r["train_loss"], test_mse_fl=r["test_mse_fl"], r_tr=r.get("r_tr", float("nan")),
-                        u_fro=r["u_fro"], status="completed", n_k=nk, **w)
-    return out | dict(seconds=time.perf_counter() - t0)
+            out |= dict(test_loss=r["test_loss"], train_loss=r["train_loss"], test_mse_fl=r.get("test_mse_fl", float("nan")),
+                        r_tr=r.get("r_tr", float("nan")), u_fro=r["u_fro"], status="completed", n_k=nk, **w)
+            if spec.perturbed: out |= dict(noise_std=noise_std)
+    if dev.type != "cpu": out |= dict(device=str(dev))
+    return out | dict(seconds=time.perf_counter() - t0, peak_memory_gib=_peak_memory_gib(dev))
 
 sample_complexity_point.validate = validate_point
 
@@ -218,7 +261,7 @@ def sample_exponent(atab:list[dict], # from alpha_star_table
     return out
 
 # %% ../../nbs/12_generalisation.ipynb #ea6881e7
-METHOD_LABELS = dict(ntk="NTK kernel ridge (LOO ridge)", flq="f_L + f_Q (GD)", flq_reg="f_L + f_Q + regulariser")
+METHOD_LABELS = {name: s.label for name, s in SC_METHOD_SPECS.items()}
 
 def plot_collapse(summary:list[dict], # from summarise_sweep
                   methods=("ntk", "flq_reg"), # one row of panels per method
