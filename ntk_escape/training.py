@@ -353,7 +353,7 @@ def _noise(self:GradientDescent, G:Tensor, step:int, last_noise:Tensor) -> tuple
     z = torch.stack([torch.randn(G.shape[-2:], generator=g, device=G.device, dtype=G.dtype)
                      for g in self.noise_generators]).reshape(shape)
     mask = self._noise_mask(G, step, last_noise)
-    return (self.cfg.noise_std * mask[..., None, None]) * z, torch.where(mask, step, last_noise), mask
+    return (self.cfg.noise_std * mask[..., None, None].to(z.dtype)) * z, torch.where(mask, step, last_noise), mask
 
 # %% ../nbs/06_training.ipynb #8f35f9ea
 @patch

@@ -13,7 +13,7 @@ from ..model import *
 from ..ntk import resolve_n_k, ntk_gram
 from ..training import *
 from ..baselines import *
-from .generalisation import sample_size, check_point_sizes, check_top_directions, ntk_loo_fit
+from .generalisation import sample_size, check_point_sizes, check_top_directions, ntk_loo_fit, problem_on
 
 # %% auto #0
 __all__ = ['ONE_STEP_SIZES', 'ONE_STEP_RIDGES', 'FL_METHODS', 'FL_TASK', 'hidden_direction', 'movement_alignment',
@@ -55,7 +55,7 @@ def kernel_ridge_movement(net:TwoLayerNet, # the network (one seed)
                          ) -> Tensor:
     "The movement U, shape (m, d), whose f_L is the NTK kernel ridge predictor"
     K = ntk_gram(net, X)
-    c = torch.linalg.solve(K + ridge * K.diagonal().mean() * torch.eye(len(K), dtype=K.dtype), y.to(K))
+    c = torch.linalg.solve(K + ridge * K.diagonal().mean() * torch.eye(len(K), dtype=K.dtype, device=K.device), y.to(K))
     return net.a.unsqueeze(-1) * ((net.activation(preactivations(net, X), 1) * c.unsqueeze(-1)).T @ X)
 
 # %% ../../nbs/14_feature_learning.ipynb #5566e4bf
@@ -110,10 +110,10 @@ def select_one_step(net:TwoLayerNet, X:Tensor, y:Tensor, # one seed's network an
 FL_METHODS = ("ntk", "flq_reg", "full", "full_reg", "one_step")
 
 def validate_fl_point(method:str, d:int, alpha:float, seed:int=0, m_per_d:float=50, n_test:int=2000,
-                      steps:int=2000, lr:float=2.0, lam_tr:float=10.0, val_frac:float=0.2):
+                      steps:int=2000, lr:float=2.0, lam_tr:float=10.0, val_frac:float=0.2, device:str="cpu"):
     "Raise a one-line InputError if a feature-learning point is malformed, before anything is launched"
     check_choice("method", method, FL_METHODS)
-    check_float("val_frac", val_frac, positive=True)
+    check_float("val_frac", val_frac, positive=True); resolve_device(device)
     if val_frac >= 1: raise InputError(f"val_frac must be < 1, got {val_frac}")
     n = check_point_sizes(d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr)
     if method not in ("ntk", "one_step"): check_top_directions(method, n, resolve_n_k("d", d, 1, "gaussian"), d, alpha)
@@ -154,12 +154,13 @@ def feature_learning_point(method:str, # one of FL_METHODS
                            steps:int=2000, lr:float=2.0, # gradient descent (trained methods)
                            lam_tr:float=10.0, # weight of R_tr ('flq_reg', 'full_reg')
                            val_frac:float=0.2, # held-out share for 'one_step'
+                           device:str="cpu", # 'cpu', 'cuda' or 'auto' (the problem is drawn on the CPU, then moved)
                           ) -> dict:
     "Test loss and beta-alignment of one method on the k = 1 problem with n = floor(d^alpha): a task for `run_sweep`"
-    validate_fl_point(method, d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr, val_frac)
+    validate_fl_point(method, d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr, val_frac, device)
     t0, n, m = time.perf_counter(), sample_size(d, alpha), 2 * math.ceil(m_per_d * d / 2)
     dtype = "float32" if method in ("flq_reg", "full", "full_reg") else "float64"
-    pb = make_problem(ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=1), (seed,), "paper", "cpu", dtype)
+    pb = problem_on(make_problem(ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=1), (seed,), "paper", "cpu", dtype), device)
     row, U = (_ntk_run(pb) if method == "ntk" else _one_step_run(pb, val_frac) if method == "one_step"
               else _trained_run(pb, method, steps, lr, lam_tr))
     beta = hidden_direction(d, seed)

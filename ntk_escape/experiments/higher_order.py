@@ -16,7 +16,7 @@ from ..model import *
 from ..ntk import *
 from ..regulariser import penalty_tr
 from ..training import Problem, seed_network
-from .generalisation import sample_size, check_point_sizes, check_top_directions, ntk_loo_fit
+from .generalisation import sample_size, check_point_sizes, check_top_directions, ntk_loo_fit, problem_on
 
 # %% auto #0
 __all__ = ['PAIRINGS', 'PREDICTED_EXPONENTS', 'HO_MODELS', 'HO_METHODS', 'HO_TASK', 'HO_LABELS', 'skewed_coefficients',
@@ -276,11 +276,11 @@ def movement_diagnostics(net:TwoLayerNet, # the network (unbatched)
 HO_METHODS = dict(ntk=None, flq_reg="flq", flqc_reg="flqc", flc_odd_reg="flc_odd")   # method -> trained model
 
 def validate_higher_order_point(method:str, d:int, alpha:float, seed:int=0, m_per_d:float=50, n_test:int=2000,
-                                steps:int=2000, lr:float=2.0, lam_tr:float=10.0, n_k="d", dtype:str="float32"):
+                                steps:int=2000, lr:float=2.0, lam_tr:float=10.0, n_k="d", dtype:str="float32", device:str="cpu"):
     "Raise a one-line InputError if a sweep point is malformed"
     check_choice("method", method, tuple(HO_METHODS))
     n = check_point_sizes(d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr)
-    resolve_dtype(dtype)
+    resolve_dtype(dtype); resolve_device(device)
     if method != "ntk": check_top_directions(method, n, resolve_n_k(n_k, d), d, alpha)
 
 # %% ../../nbs/15_higher_order.ipynb #515b4422
@@ -290,7 +290,7 @@ def _trained_point(pb:Problem, model:str, steps:int, lr:float, lam_tr:float, n_k
     net = seed_network(pb).to(dtype=dt)
     obj = make_cubic_objective(net, pb.X[0].to(dt), pb.y[0].to(dt), model, lam_tr, n_k)
     t0 = time.perf_counter()
-    U, terms, status = cubic_gd(obj, torch.zeros(net.m, net.d, dtype=dt), lr, steps)
+    U, terms, status = cubic_gd(obj, torch.zeros(net.m, net.d, dtype=dt, device=net.W0.device), lr, steps)
     out = dict(status=status, train_loss=float(terms["loss"]), r_tr=float(terms.get("r_tr", float("nan"))), train_seconds=time.perf_counter() - t0)
     return out | movement_diagnostics(net, pb.X_test[0].to(dt), pb.y_test[0].to(dt), U, obj.model.orders)
 
@@ -306,12 +306,13 @@ def higher_order_point(method:str, # 'ntk', 'flq_reg', 'flqc_reg' or 'flc_odd_re
                        lam_tr:float=10.0, # weight of R_tr (trained methods)
                        n_k="d", # top directions: an int or 'd'
                        dtype:str="float32", # dtype of training (the NTK baseline is float64)
+                       device:str="cpu", # 'cpu', 'cuda' or 'auto' (the problem is drawn on the CPU, then moved)
                       ) -> dict:
     "Test loss (and diagnostics) of one method on the (He_1 + He_3) target with n = floor(d^alpha): a sweep task"
-    validate_higher_order_point(method, d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr, n_k, dtype)
+    validate_higher_order_point(method, d, alpha, seed, m_per_d, n_test, steps, lr, lam_tr, n_k, dtype, device)
     t0 = time.perf_counter()
     n, m = sample_size(d, alpha), 2 * math.ceil(m_per_d * d / 2)
-    pb = he13_problem(d, m, n, n_test, seed)
+    pb = problem_on(he13_problem(d, m, n, n_test, seed), device)
     out = dict(n=n, m=m) | (ntk_loo_fit(pb) if method == "ntk" else _trained_point(pb, HO_METHODS[method], steps, lr, lam_tr, n_k, dtype))
     return out | dict(seconds=time.perf_counter() - t0)
 

@@ -227,6 +227,16 @@ def part_record(cfg:dict, # from `experiment_config`
     return dict(scale=cfg["scale"], convention=cfg["convention"], target=cfg["target"], problem=cfg["problem"].to_dict(),
                 train=cfg["train"].to_dict(), lr_margin=cfg["lr_margin"]) | {k: part[k] for k in ("seeds", "lams", "lr", "steps")}
 
+# %% ../../nbs/13_reproduce.ipynb #3cc43018
+def _read_part_json(folder:Path) -> dict:
+    "The part.json of a finished part's folder; one-line InputError when it is missing or unreadable"
+    try: saved = json.loads((folder / "part.json").read_text())
+    except (OSError, json.JSONDecodeError) as e:
+        raise InputError(f"{folder} has metrics.csv but no readable part.json ({type(e).__name__}): delete that folder to run the part again") from None
+    if not isinstance(saved, dict) or not {"seconds", "diverged_at"} <= set(saved):
+        raise InputError(f"{folder / 'part.json'} is not a part record of this package: delete {folder} to run the part again")
+    return saved
+
 # %% ../../nbs/13_reproduce.ipynb #6de0cd08
 def run_part(cfg:dict, # from `experiment_config`
              part:dict, # from `plan_parts`
@@ -238,9 +248,9 @@ def run_part(cfg:dict, # from `experiment_config`
     "Train one part (resuming its checkpoint), or read it back when `folder` already holds it: rows, seconds, reused"
     record, n = part_record(cfg, part), cfg["problem"].n
     if folder is not None and (folder / "metrics.csv").exists():
-        diff = config_differences(record, json.loads((folder / "part.json").read_text()).get("record", {}), there_name="that folder")
+        saved = _read_part_json(folder)
+        diff = config_differences(record, saved.get("record", {}), there_name="that folder")
         if diff: raise InputError(f"{folder} holds results of another configuration ({'; '.join(diff[:2])}): use another --out")
-        saved = json.loads((folder / "part.json").read_text())
         return dict(rows=read_csv(folder / "metrics.csv"), seconds=saved["seconds"], diverged_at=saved["diverged_at"], reused=True)
     weights = [penalty_weights(cfg["convention"], lam, n) for lam in part["lams"]]
     lam_of = {(w["lam_1"], w["lam_tr"]): lam for w, lam in zip(weights, part["lams"])}
