@@ -101,7 +101,7 @@ def sweep_command(args) -> list:
         if not args.task: raise InputError("sweep needs --task MODULE:FUNCTION (or --spec FILE.json)")
         spec = SweepSpec(args.task, grid=parse_assignments(args.grid, "--grid", True), fixed=parse_assignments(args.fixed, "--fixed"))
     out = prepare_output_dir(args.out)
-    records = run_sweep(spec, out, launcher=args.launcher, workers=args.workers, threads=args.threads,
+    records = run_sweep(spec, out, launcher=args.launcher, workers=args.workers, threads=args.threads, only=parse_assignments(args.only, "--only", True) or None,
                         submitit_options=parse_assignments(args.submitit, "--submitit"), progress=not args.quiet)
     print(f"{len(records)}/{len(grid_points(spec))} points finished; results in {out / 'results.csv'}")
     return records
@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--out", required=True, help="sweep folder; rerunning resumes it")
     sw.add_argument("--launcher", default="local", choices=["local", "submitit"], help="local processes or submitit jobs")
     sw.add_argument("--workers", type=int, default=1, help="local worker processes")
+    sw.add_argument("--only", action="append", metavar="NAME=V1,V2", help="run only these values of a grid argument now (repeatable); the folder and its resume are unchanged")
     sw.add_argument("--threads", type=int, default=None, help="torch threads per worker, recorded in every point's file (default: cores // workers; on a busy machine 1 is fastest)")
     sw.add_argument("--submitit", action="append", metavar="KEY=VALUE", help="submitit executor option (repeatable), e.g. cluster=slurm")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")

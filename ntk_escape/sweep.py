@@ -16,7 +16,7 @@ from .report import write_csv
 
 # %% auto #0
 __all__ = ['MOVED_MODULES', 'SweepSpec', 'canonical_task', 'resolve_task', 'grid_points', 'point_key', 'run_point',
-           'load_records', 'write_results_csv', 'run_sweep']
+           'load_records', 'write_results_csv', 'select_points', 'run_sweep']
 
 # %% ../nbs/11_sweep.ipynb #369a868e
 _TASK_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -161,6 +161,19 @@ def _run_todo(spec:SweepSpec, todo:list, out:Path, launcher:str, workers:int, th
             futs = [pool.submit(worker, spec.task, p, str(path), threads) for p, path in todo]
             for f in as_completed(futs): f.result(); bar.update()
 
+# %% ../nbs/11_sweep.ipynb #a9e67b70
+def select_points(spec:SweepSpec, # the sweep
+                  only:dict|None=None, # grid argument -> the values to run now (None: every point)
+                 ) -> list[dict]:
+    "The grid points whose arguments take the values `only` names, in grid order; InputError for a name or value not in the grid"
+    points = grid_points(spec)
+    for k, vs in (only or {}).items():
+        if k not in spec.grid: raise InputError(f"only names {k!r}, which is not a grid argument (grid: {', '.join(spec.grid)})")
+        bad = [v for v in vs if v not in spec.grid[k]]
+        if bad: raise InputError(f"only {k}={bad[0]!r} is not in the grid's {k} values {spec.grid[k]}")
+        points = [p for p in points if p[k] in vs]
+    return points
+
 # %% ../nbs/11_sweep.ipynb #30c06486
 def run_sweep(spec:SweepSpec, # what to run
               out:str|Path, # sweep folder (sweep.json, points/, results.csv)
@@ -169,17 +182,19 @@ def run_sweep(spec:SweepSpec, # what to run
               threads:int|None=None, # torch threads per worker (default: cores // workers)
               submitit_options:dict|None=None, # passed to submitit.AutoExecutor / update_parameters
               progress:bool=True, # show a progress bar
+              only:dict|None=None, # run only the points whose grid arguments take these values (see `select_points`)
              ) -> list[dict]:
-    "Run every unfinished point of the grid; return all records in grid order"
+    "Run every unfinished point of the grid (or of the part `only` selects); return all finished records in grid order"
     check_choice("launcher", launcher, ("local", "submitit")); workers = check_int("workers", workers, minimum=1)
     fn, out = resolve_task(spec.task), Path(out)
     points = grid_points(spec)
     if hasattr(fn, "validate"):
         for p in points: fn.validate(**p)
     pdir = _prepare_sweep_dir(spec, out)
-    todo = [(p, pdir / f"{point_key(p)}.json") for p in points if not (pdir / f"{point_key(p)}.json").exists()]
+    chosen = select_points(spec, only)
+    todo = [(p, pdir / f"{point_key(p)}.json") for p in chosen if not (pdir / f"{point_key(p)}.json").exists()]
     threads = threads or max(1, (os.cpu_count() or 1) // workers)
-    bar = tqdm(total=len(points), initial=len(points) - len(todo), desc=f"sweep {spec.task}", disable=not progress)
+    bar = tqdm(total=len(chosen), initial=len(chosen) - len(todo), desc=f"sweep {spec.task}", disable=not progress)
     try: _run_todo(spec, todo, out, launcher, workers, threads, submitit_options, bar)
     finally:
         bar.close()
