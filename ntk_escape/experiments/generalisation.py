@@ -32,7 +32,7 @@ SC_METHOD_SPECS = {s.name: s for s in (
     SCMethod("flq", "flq", label="f_L + f_Q (GD)"),
     SCMethod("flq_reg", "flq", True, label="f_L + f_Q + regulariser"),
     SCMethod("flq_reg_pgd", "flq", True, True, label="f_L + f_Q + regulariser, perturbed GD"),
-    SCMethod("quadntk", "quadntk", label="QuadNTK alone (randomised f_Q)"),
+    SCMethod("quadntk", "quadntk", perturbed=True, label="QuadNTK alone (randomised f_Q), perturbed GD"),
     SCMethod("full", "full", label="full network (GD)"))}
 SC_METHODS = tuple(SC_METHOD_SPECS)
 
