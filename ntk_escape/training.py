@@ -268,18 +268,34 @@ class GradientDescent:
                  on_divergence:str="raise", # 'raise' or 'mark'
                  callback:Callable|None=None, # called as callback(step, self) after every step
                  progress:bool=True, # show a tqdm progress bar
+                 strides:list|None=None, # per grid point l: update every strides[l]-th step with lr x strides[l] (None: all 1)
                 ):
         check_choice("on_divergence", on_divergence, ("raise", "mark"))
         self.obj, self.cfg, self.runs, self.X_test, self.y_test = obj, config, runs, X_test, y_test
         self.noise_generators = noise_generators or []
         self.checkpoint = Path(checkpoint) if checkpoint is not None else None
         self.meta, self.on_divergence, self.callback, self.progress = meta or {}, on_divergence, callback, progress
-        self.log_at = set(log_steps(config.steps, config.log_points))
         self.batch = U0.shape[:-2]
+        self._set_strides(strides)
         self.logs, self.diverged_at, self.seconds, self._test_cache = [], {}, 0.0, {}
         self.active = torch.ones(self.batch, dtype=torch.bool, device=U0.device)
         zeros = torch.zeros(self.batch, dtype=torch.long, device=U0.device)
         self.state = _State(U0, 0, zeros - 10**9, zeros, self._gen_states())
+
+# %% ../nbs/06_training.ipynb #2c8d05a1
+@patch
+def _set_strides(self:GradientDescent, strides:list|None):
+    "Check the strides against the grid and the configuration; set the steps at which each stride logs"
+    cfg, L = self.cfg, self.batch[-1]
+    self.strides = None if strides is None else [check_int("stride", s, minimum=1) for s in strides]
+    if self.strides is None:
+        self.log_at = set(log_steps(cfg.steps, cfg.log_points)); return
+    if len(self.strides) != L: raise InputError(f"strides must name one stride per grid point ({L}), got {len(self.strides)}")
+    if any(cfg.steps % s for s in self.strides): raise InputError(f"steps ({cfg.steps}) must be a multiple of every stride, got {self.strides}")
+    if cfg.noise != "off": raise InputError("strides need noise='off' (a perturbation would be a step of its own)")
+    self._own_log = {s: {s * k for k in log_steps(cfg.steps // s, cfg.log_points)} for s in set(self.strides)}
+    self.log_at = set().union(*self._own_log.values())
+    self._stride_of = {tuple(run.values()): self.strides[j % L] for j, run in enumerate(self.runs)}
 
 # %% ../nbs/06_training.ipynb #a872d12f
 @patch
@@ -325,7 +341,8 @@ def load_state_dict(self:GradientDescent, sd:dict):
     dev = self.state.U.device
     self.state = _State(sd["U"].to(dev, self.state.U.dtype), sd["step"], sd["last_noise"].to(dev), sd["noise_count"].to(dev), sd["gen_states"])
     self._set_gen_states(sd["gen_states"])
-    self.logs = [r for r in sd["logs"] if r["step"] < sd["step"]]
+    stride = lambda r: 1 if self.strides is None else self._stride_of[tuple(r[k] for k in self.runs[0])]
+    self.logs = [r for r in sd["logs"] if r["step"] * stride(r) < sd["step"]]   # rows carry a run's own step
     self.diverged_at, self.active, self.seconds = dict(sd["diverged_at"]), sd["active"].to(dev), sd["seconds"]
 
 # %% ../nbs/06_training.ipynb #85b5ca95
@@ -376,7 +393,9 @@ def _log(self:GradientDescent, step:int, U:Tensor, G:Tensor, terms:dict):
     vals = torch.stack([torch.broadcast_to(m[k], self.batch) for k in names]).flatten(1).double().cpu()
     active = self.active.flatten().cpu()
     for j, run in enumerate(self.runs):
-        if active[j]: self.logs.append(dict(run) | dict(step=step, seconds=self.seconds) | {k: vals[i, j].item() for i, k in enumerate(names)})
+        s = 1 if self.strides is None else self.strides[j % len(self.strides)]
+        if active[j] and (self.strides is None or step in self._own_log[s]):   # a strided run logs at its own steps
+            self.logs.append(dict(run) | dict(step=step // s, seconds=self.seconds) | {k: vals[i, j].item() for i, k in enumerate(names)})
 
 # %% ../nbs/06_training.ipynb #d6517759
 @patch
@@ -414,10 +433,21 @@ def _update(self:GradientDescent, st:_State, G:Tensor) -> _State:
     if self.diverged_at:   # freeze diverged runs at U = 0 (no device sync unless some run diverged)
         G = G * self.active[..., None, None]; U = torch.where(self.active[..., None, None], U, 0.0)
     noise, last_noise, hit = self._noise(G, t, st.last_noise)
-    U_new = torch.add(U, G, alpha=-self.cfg.lr)          # one pass over U and G
+    U_new = torch.add(U, G, alpha=-self.cfg.lr) if self.strides is None else self._strided_update(t, U, G)   # one pass over U and G
     if noise is not None: U_new += noise
     count = st.noise_count if hit is None else st.noise_count + hit
     return _State(U_new, t + 1, last_noise, count, self._gen_states())
+
+# %% ../nbs/06_training.ipynb #16d43415
+@patch
+def _strided_update(self:GradientDescent, t:int, U:Tensor, G:Tensor) -> Tensor:
+    "U after step t when grid point l moves every strides[l]-th step with lr x strides[l] and stands still in between"
+    U_new = U.clone()
+    for s in sorted(set(self.strides)):
+        if t % s: continue
+        idx = torch.tensor([l for l, x in enumerate(self.strides) if x == s], device=U.device)
+        U_new.index_copy_(-3, idx, torch.add(U.index_select(-3, idx), G.index_select(-3, idx), alpha=-self.cfg.lr * s))
+    return U_new
 
 # %% ../nbs/06_training.ipynb #9607875e
 @patch
@@ -526,6 +556,7 @@ def train(problem:Problem, # networks and data of the seeds
           progress:bool=True, # tqdm progress bar
           fused:bool=False, # fuse the step's elementwise passes with torch.compile (see `Objective`)
           meta:dict|None=None, # more configuration to store in (and check against) the checkpoint, e.g. an experiment's convention
+          strides:list|None=None, # per grid point: update every s-th step with lr x s (several schedules in one program)
          ) -> TrainResult:
     "Gradient descent from U = 0 for every seed of `problem` and every point of `grid`, as one batched program"
     if not isinstance(config, TrainConfig): raise InputTypeError(f"config must be a TrainConfig, got {type(config).__name__}")
@@ -535,6 +566,7 @@ def train(problem:Problem, # networks and data of the seeds
     obj = _grid_objective(problem, config, cols, fused)
     U0 = torch.zeros(len(problem.seeds), len(cols["lam_1"]), c.m, c.d, dtype=dt, device=problem.X.device)
     meta = dict(problem=c.to_dict(), seeds=list(problem.seeds), target=problem.target, grid={k: cols[k] for k in GRID_KEYS}) | dict(meta or {})
+    if strides is not None: meta["strides"] = [int(s) for s in strides]
     gd = GradientDescent(obj, U0, config, runs, problem.X_test[:, None], problem.y_test[:, None], _seed_generators(problem, 2),
-                         checkpoint, meta, on_divergence, callback, progress)
+                         checkpoint, meta, on_divergence, callback, progress, strides)
     return gd.run(resume=resume)

@@ -97,11 +97,13 @@ PUBLISHED_NTK = 2 / 3   # the NTK cannot learn He_2 at n = d^1.5: its test loss 
 def annotate_rows(logs:list[dict], # log rows of `train`
                   lam_of:dict, # (lam_1, lam_tr) -> the paper's λ
                   convention:str, # 'figure' or 'committed'
-                  lr:float, # learning rate of these runs
+                  lr:float|dict, # learning rate of these runs, or {λ: learning rate}
                   n:int, # training points
                  ) -> list[dict]:
     "Log rows with the paper's λ, the gradient time t = lr x step and the figure's first panel ||J_⊥U||² = n R_tr"
-    return [dict(convention=convention, lam=lam_of[(r["lam_1"], r["lam_tr"])], lr=lr, time=lr * r["step"]) | r
+    lr_of = lambda lam: lr[lam] if isinstance(lr, dict) else lr
+    return [dict(convention=convention, lam=lam_of[(r["lam_1"], r["lam_tr"])], lr=lr_of(lam_of[(r["lam_1"], r["lam_tr"])]),
+                 time=lr_of(lam_of[(r["lam_1"], r["lam_tr"])]) * r["step"]) | r
             | dict(penalty_sum=n * r["r_tr"] if "r_tr" in r else float("nan")) for r in logs]
 
 # %% ../../nbs/13_reproduce.ipynb #fe028a22
@@ -209,13 +211,20 @@ def experiment_config(scale:str="cpu", # 'cpu' or 'paper'
 def plan_parts(cfg:dict, # from `experiment_config`
                mu_top:float, mu_perp:float, # curvatures from `gram_curvatures`
                batch_seeds:bool=False, # one part for all seeds (a GPU) or one per seed (a CPU: results land seed by seed)
+               one_program:bool=False, # all schedules in one part (per-λ strides, see `GradientDescent`) instead of one part per schedule
               ) -> list[dict]:
-    "The grid as parts: runs that share a schedule (lr, steps) and are trained as one batched program"
+    "The grid as parts: runs that share a schedule (lr, steps), or every schedule with `one_program`, trained as one batched program"
     n, t, groups = cfg["problem"].n, cfg["train"], {}
-    for lam in cfg["lams"]:
-        sched = stable_schedule(t.lr, t.steps, penalty_weights(cfg["convention"], lam, n)["lam_tr"], mu_top, mu_perp, cfg["lr_margin"])
-        groups.setdefault(sched, []).append(lam)
+    sched = {lam: stable_schedule(t.lr, t.steps, penalty_weights(cfg["convention"], lam, n)["lam_tr"], mu_top, mu_perp, cfg["lr_margin"])
+             for lam in cfg["lams"]}
+    for lam, s in sched.items(): groups.setdefault(s, []).append(lam)
     seed_sets = [list(cfg["seeds"])] if batch_seeds else [[s] for s in cfg["seeds"]]
+    if one_program and len(groups) > 1:   # lr halved k times with steps doubled: a stride of 2^k at the smallest lr
+        lr0, T = min(lr for lr, _ in groups), max(st for _, st in groups)
+        strides = [round(sched[lam][0] / lr0) for lam in cfg["lams"]]
+        assert all(sched[lam] == (lr0 * s, T // s) for lam, s in zip(cfg["lams"], strides)), sched
+        return [dict(name=f"seeds{'-'.join(map(str, ss))}_lr{lr0:g}_one", seeds=ss, lams=list(cfg["lams"]), lr=lr0, steps=T, strides=strides)
+                for ss in seed_sets]
     return [dict(name=f"seeds{'-'.join(map(str, ss))}_lr{lr:g}", seeds=ss, lams=lams, lr=lr, steps=steps)
             for ss in seed_sets for (lr, steps), lams in groups.items()]
 
@@ -225,7 +234,7 @@ def part_record(cfg:dict, # from `experiment_config`
                ) -> dict:
     "Everything a part's results depend on: stored in its part.json and checked before it is reused"
     return dict(scale=cfg["scale"], convention=cfg["convention"], target=cfg["target"], problem=cfg["problem"].to_dict(),
-                train=cfg["train"].to_dict(), lr_margin=cfg["lr_margin"]) | {k: part[k] for k in ("seeds", "lams", "lr", "steps")}
+                train=cfg["train"].to_dict(), lr_margin=cfg["lr_margin"]) | {k: part[k] for k in ("seeds", "lams", "lr", "steps", "strides") if k in part}
 
 # %% ../../nbs/13_reproduce.ipynb #3cc43018
 def _read_part_json(folder:Path) -> dict:
@@ -254,16 +263,17 @@ def run_part(cfg:dict, # from `experiment_config`
         return dict(rows=read_csv(folder / "metrics.csv"), seconds=saved["seconds"], diverged_at=saved["diverged_at"], reused=True)
     weights = [penalty_weights(cfg["convention"], lam, n) for lam in part["lams"]]
     lam_of = {(w["lam_1"], w["lam_tr"]): lam for w, lam in zip(weights, part["lams"])}
+    lr = {lam: part["lr"] * s for lam, s in zip(part["lams"], part["strides"])} if "strides" in part else part["lr"]   # each λ's own lr
     tcfg = TrainConfig.from_dict(cfg["train"].to_dict() | dict(lr=part["lr"], steps=part["steps"], lam_1=0.0, lam_tr=0.0))
     problem = make_problem(cfg["problem"], part["seeds"], cfg["target"], device, tcfg.dtype)
     if folder is not None: folder.mkdir(parents=True, exist_ok=True)
     meta = dict(experiment={k: record[k] for k in ("scale", "convention", "lams", "lr_margin")})
     try: res = train(problem, tcfg, {k: [w[k] for w in weights] for k in ("lam_1", "lam_tr")}, folder / "checkpoint.pt" if folder else None,
-                     resume=True, on_divergence="mark", progress=False, fused=fused, meta=meta, callback=callback)
+                     resume=True, on_divergence="mark", progress=False, fused=fused, meta=meta, callback=callback, strides=part.get("strides"))
     except (TrainingInterrupted, TrainingDiverged) as e:
-        if folder is not None and e.result.logs: write_csv(annotate_rows(e.result.logs, lam_of, cfg["convention"], part["lr"], n), folder / "metrics_partial.csv")
+        if folder is not None and e.result.logs: write_csv(annotate_rows(e.result.logs, lam_of, cfg["convention"], lr, n), folder / "metrics_partial.csv")
         raise
-    rows = annotate_rows(res.logs, lam_of, cfg["convention"], part["lr"], n)
+    rows = annotate_rows(res.logs, lam_of, cfg["convention"], lr, n)
     if folder is not None:
         write_csv(rows, folder / "metrics.csv")
         write_json(folder / "part.json", dict(record=record, seconds=res.seconds, diverged_at=res.diverged_at))
@@ -355,6 +365,7 @@ def run_reproduce(scale:str="cpu", # 'cpu' or 'paper'
                   problem_overrides:dict|None=None, # ProblemConfig fields, e.g. {'d': 20, 'm': 400}
                   fused:bool=False, # fuse the step's elementwise passes with torch.compile
                   batch_seeds:bool|None=None, # train all seeds as one program (default: on a GPU) or seed by seed
+                  one_program:bool=False, # all λ in one program, each at its own schedule (per-λ strides), instead of one part per schedule
                  ) -> dict:
     "Run (or resume) the experiment: configuration, parts, log rows, summary per λ, effect ratios, NTK baseline, files"
     cfg = experiment_config(scale, convention, seeds, lams, lr, steps, gemm_dtype, overrides, problem_overrides)
@@ -367,10 +378,14 @@ def run_reproduce(scale:str="cpu", # 'cpu' or 'paper'
     t0 = time.perf_counter()
     problem = make_problem(cfg["problem"], cfg["seeds"], cfg["target"], dev, cfg["train"].dtype)
     mu_top, mu_perp = gram_curvatures(problem, cfg["train"].n_k)
-    parts = plan_parts(cfg, mu_top, mu_perp, batch_seeds)
-    for p in {(p["lr"], p["steps"]): p for p in parts if p["lr"] != cfg["train"].lr}.values():
-        print(f"λ = {', '.join(f'{v:g}' for v in p['lams'])}: lr {cfg['train'].lr:g} -> {p['lr']:g} with {p['steps']} steps "
-              f"(same lr x T; lr x curvature must stay <= {cfg['lr_margin']}, see stable_schedule)")
+    parts = plan_parts(cfg, mu_top, mu_perp, batch_seeds, one_program)
+    scheds = {}
+    for p in parts:
+        for lam, s in zip(p["lams"], p.get("strides", [1] * len(p["lams"]))): scheds.setdefault((p["lr"] * s, p["steps"] // s), []).append(lam)
+    for (lr, steps), lams in scheds.items():
+        if lr != cfg["train"].lr:
+            print(f"λ = {', '.join(f'{v:g}' for v in dict.fromkeys(lams))}: lr {cfg['train'].lr:g} -> {lr:g} with {steps} steps "
+                  f"(same lr x T; lr x curvature must stay <= {cfg['lr_margin']}, see stable_schedule)")
     rows, part_seconds, diverged = _run_parts(cfg, parts, dev, out, fused, progress)
     ntk = _ntk_for(problem, cfg, out / "ntk.json" if out is not None else None)
     summary = summarise(rows, ntk); ratios = effect_ratios(summary)
