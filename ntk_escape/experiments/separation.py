@@ -12,7 +12,7 @@ from .generalisation import alpha_star, sample_size, SC_METHOD_SPECS
 
 # %% auto #0
 __all__ = ['SEP_STYLE', 'seed_losses', 'censored_alpha_star', 'bootstrap_alpha_star', 'log_slope', 'method_exponent',
-           'exponent_verdict', 'exponents_record', 'plot_separation', 'paired_difference']
+           'exponent_verdict', 'exponents_record', 'plot_separation', 'paired_difference', 'local_exponent']
 
 # %% ../../nbs/17_separation.ipynb #320acee9
 def seed_losses(rows:list[dict], # rows of a sample-complexity results.csv
@@ -155,3 +155,8 @@ def paired_difference(rows:list[dict], # rows of a sample-complexity results.csv
     if not both: return dict(pairs=0)
     return dict(pairs=len(both), mean_diff=float(diff.mean()), max_abs_diff=float(np.abs(diff).max()),
                 median_rel=float(np.median(rel)), max_rel=float(rel.max()), a_better=int((diff < 0).sum()))
+
+# %% ../../nbs/17_separation.ipynb #062c51f0
+def local_exponent(d0:int, d1:int, f) -> float:
+    "The slope of log f(d) between d0 and d1"
+    return math.log(f(d1) / f(d0)) / math.log(d1 / d0)
