@@ -47,6 +47,7 @@ def main(argv=None):
     ap.add_argument("--label", required=True, help="machine state, e.g. quiet or busy")
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--commands", nargs="+", default=list(COMMANDS), choices=list(COMMANDS))
+    ap.add_argument("--only", nargs="+", default=None, help="run only the configurations whose name contains one of these strings")
     ap.add_argument("--note", default="", help="what else the machine was running")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/results/bench_threads.json"))
     args = ap.parse_args(argv)
@@ -56,12 +57,13 @@ def main(argv=None):
         for rep in range(args.repeats):
             for cmd in args.commands:
                 for name, (program, extra, env) in configurations(cores).items():
+                    if args.only and not any(o in name for o in args.only): continue
                     r = run_one(program, COMMANDS[cmd] + extra, env, Path(tmp) / f"{cmd}_{len(rows)}")
                     rows.append(dict(command="ntk-escape " + " ".join(COMMANDS[cmd]), configuration=name, repeat=rep) | r)
                     print(json.dumps(rows[-1]), flush=True)
     out = Path(args.out)
     saved = json.loads(out.read_text()) if out.exists() else {}
-    saved[args.label] = dict(rows=rows, cores=cores, note=args.note, machine=platform.platform(), python=platform.python_version(),
+    saved[args.label] = dict(rows=saved.get(args.label, {}).get("rows", []) + rows, cores=cores, note=args.note, machine=platform.platform(), python=platform.python_version(),
                              torch=__import__("torch").__version__, finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"))
     out.write_text(json.dumps(saved, indent=1))
     print(f"wrote {out}")

@@ -190,6 +190,12 @@ def test_page(site, server, browser, source):
     nb = json.loads((NBS / source).read_text(encoding="utf-8"))
     proc = json.loads((PROC / source).read_text(encoding="utf-8"))
     with visit(browser, server + rec["href"]) as (page, log):
+        # the current page's sidebar entry is in view without scrolling the sidebar (checked at 1280 x 900, before the
+        # full-page screenshot resizes the window)
+        box = page.evaluate("""() => { const s = document.querySelector('.sidebar').getBoundingClientRect(),
+                                             a = document.querySelector('.sidebar a.active').getBoundingClientRect();
+                                       return [a.top >= s.top - 1, a.bottom <= Math.min(s.bottom, window.innerHeight) + 1]; }""")
+        assert box == [True, True], "the current page's sidebar entry is out of view"
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / Path(rec["href"]).with_suffix(".png").as_posix().replace("/", "__")), full_page=True)
 
@@ -243,11 +249,6 @@ def test_page(site, server, browser, source):
                 assert not re.search(r"(?<![\w$])[A-Za-z]_[A-Za-z0-9]{1,3}\b", page.inner_text(sel)), f"raw underscore in {sel}"
         alts = page.eval_on_selector_all(".cell-output-display img", "els => els.map(i => i.getAttribute('alt'))")
         assert all(a and not a.startswith("<Figure") for a in alts), f"figures without a description: {alts}"
-        # the current page's sidebar entry is visible without scrolling the sidebar
-        box = page.evaluate("""() => { const s = document.querySelector('.sidebar').getBoundingClientRect(),
-                                             a = document.querySelector('.sidebar a.active').getBoundingClientRect();
-                                       return [a.top >= s.top - 1, a.bottom <= Math.min(s.bottom, window.innerHeight) + 1]; }""")
-        assert box == [True, True], "the current page's sidebar entry is out of view"
         # wide tables scroll inside the text column instead of being cut off at its edge
         overflow = page.evaluate("""() => [...document.querySelectorAll('main.content table')].filter(t =>
             t.getBoundingClientRect().right > document.querySelector('main.content').getBoundingClientRect().right + 1).length""")

@@ -441,7 +441,7 @@ pre { background: var(--code-bg); padding: .6rem .8rem; border-radius: .35rem; o
 a.figure-link { cursor: zoom-in; }
 code { font-family: SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .9em; }
 p code, li code, td code { background: var(--code-bg); padding: .05rem .3rem; border-radius: .25rem; }
-.cell-output pre { background: none; }
+.cell-output pre { background: none; font-size: .75rem; }
 .cell-output-stderr pre { border-left-color: #d9534f !important; color: #8a1f1b; }
 .cell-output-error pre { border-left: 2px solid #d9534f; color: #8a1f1b; }
 .cell-output-display img { max-width: 100%; height: auto; }
@@ -487,7 +487,7 @@ SITE_JS = r"""// The sidebar shows the current page's entry; the search box sear
     el.onerror = () => reject(new Error('cannot load ' + src)); document.head.appendChild(el);
   });
   const ready = () => loading || (loading = load('search/minisearch.js').then(() => load('search/index.js')).then(() => {
-    index = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['title', 'heading', 'href', 'page', 'snippet'],
+    index = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['title', 'title_html', 'heading', 'href', 'page', 'snippet'],
       searchOptions: { boost: { title: 4, heading: 2 }, prefix: true, fuzzy: 0.15, combineWith: 'AND' } });
     index.addAll(window.NTK_SEARCH_DOCS);
     return index;
@@ -499,11 +499,12 @@ SITE_JS = r"""// The sidebar shows the current page's entry; the search box sear
     const best = new Map();   // one entry per page: its best-scoring section, pages in the order of their best score
     for (const r of index.search(query)) if (!best.has(r.page)) best.set(r.page, r);
     hits = [...best.values()].slice(0, 12);
-    list.innerHTML = hits.length ? hits.map(r => '<li><a href="' + root + r.href + '"><span class="hit-page">' + esc(r.title) + '</span>' +
+    list.innerHTML = hits.length ? hits.map(r => '<li><a href="' + root + r.href + '"><span class="hit-page">' + r.title_html + '</span>' +
         (r.heading && r.heading !== r.title ? ' <span class="hit-section">› ' + esc(r.heading) + '</span>' : '') +
-        '<span class="hit-snippet">' + esc(r.snippet) + '</span></a></li>').join('')
+        '<span class="hit-snippet">' + r.snippet + '</span></a></li>').join('')
       : '<li class="none">No page matches “' + esc(query) + '”</li>';
     list.hidden = false;
+    if (window.MathJax && MathJax.typesetPromise) MathJax.typesetPromise([list]).catch(() => {});   // formulas in headings and snippets
   }
   function move(step) {
     const items = list.querySelectorAll('li'); if (!hits.length) return;
@@ -539,7 +540,10 @@ def search_documents(body:str, # a page's rendered HTML fragment
     for heading, anchor, content in chunks:
         text = text_of(content)
         if not text and not anchor: continue
-        docs.append(dict(title=p["title"], heading=heading, text=text[:max_chars], snippet=text[:140],
+        snippet = text[:160]
+        if snippet.count("$") % 2: snippet = snippet[:snippet.rindex("$")]   # no half formula: the snippet is typeset
+        docs.append(dict(title=p["title"], title_html=subscripts(html.escape(p["title"])), heading=heading, text=text[:max_chars],
+                         snippet=subscripts(html.escape(snippet.rstrip() + ("…" if len(text) > len(snippet) else ""), quote=False)),
                          href=p["href"] + (f"#{anchor}" if anchor else ""), page=p["href"]))
     return docs
 
