@@ -18,18 +18,17 @@ from .experiments.reproduce import run_reproduce, run_demo, DEMO_PROBLEM, DEMO_T
 from .report import format_table, write_json, prepare_output_dir
 
 # %% auto #0
-__all__ = ['SWEEP_TASKS', 'REPRODUCE_COSTS', 'THREADS_HELP', 'DEVICES', 'auto_threads', 'set_threads', 'taylor_command',
-           'demo_command', 'reproduce_command', 'spectrum_command', 'sweep_epilog', 'parse_assignments',
-           'sweep_command', 'HelpFormatter', 'build_parser', 'main']
+__all__ = ['TORCH_THREADS', 'SWEEP_TASKS', 'REPRODUCE_COSTS', 'THREADS_HELP', 'DEVICES', 'auto_threads', 'set_threads',
+           'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command', 'sweep_epilog',
+           'parse_assignments', 'sweep_command', 'HelpFormatter', 'build_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #1736919b
+TORCH_THREADS = torch.get_num_threads()   # torch's default at import: one per physical core, or OMP_NUM_THREADS
+
 def auto_threads(workers:int=1, # processes that will compute side by side
                 ) -> tuple[int, str]:
-    "Threads per process for `--threads auto`: the idle cores (cores minus the 1-minute load, at least 1) over `workers`; and why"
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    idle = min(cores, max(1, round(cores - load)))
-    return max(1, idle // workers), f"auto: {cores} cores, 1-minute load {load:.1f}" + (f", {workers} workers" if workers > 1 else "")
+    "Threads per process for `--threads auto`: torch's default (one per core) shared among `workers`, at least 1; and why"
+    return max(1, TORCH_THREADS // workers), f"auto: {TORCH_THREADS} cores" + (f" over {workers} workers" if workers > 1 else "")
 
 # %% ../nbs/20_cli.ipynb #c88cd6bd
 def set_threads(threads:str|int="auto", # 'auto' or a positive integer
@@ -192,7 +191,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{h} (default: {str(d).replace('%', '%%')})"
 
 # %% ../nbs/20_cli.ipynb #f4c55be2
-THREADS_HELP = "torch threads per process: N, or auto = the idle cores (cores minus the 1-minute load average, at least 1)"
+THREADS_HELP = "torch threads per process: N, or auto = one per core (torch's default; OMP_NUM_THREADS lowers it); idle threads sleep"
 DEVICES = "{auto,cpu,cuda,cuda:N}"
 
 def build_parser() -> argparse.ArgumentParser:
