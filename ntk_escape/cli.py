@@ -28,7 +28,7 @@ TORCH_THREADS = torch.get_num_threads()   # torch's default at import: one per p
 def auto_threads(workers:int=1, # processes that will compute side by side
                 ) -> tuple[int, str]:
     "Threads per process for `--threads auto`: torch's default (one per core) shared among `workers`, at least 1; and why"
-    return max(1, TORCH_THREADS // workers), f"auto: {TORCH_THREADS} cores" + (f" over {workers} workers" if workers > 1 else "")
+    return max(1, TORCH_THREADS // workers), f"auto: {TORCH_THREADS} core{'s' * (TORCH_THREADS != 1)}" + (f" over {workers} workers" if workers > 1 else "")
 
 # %% ../nbs/20_cli.ipynb #c88cd6bd
 def set_threads(threads:str|int="auto", # 'auto' or a positive integer
@@ -191,7 +191,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return f"{h} (default: {str(d).replace('%', '%%')})"
 
 # %% ../nbs/20_cli.ipynb #f4c55be2
-THREADS_HELP = "torch threads per process: N, or auto = one per core (torch's default; OMP_NUM_THREADS lowers it); idle threads sleep"
+THREADS_HELP = "torch threads per process: N, or auto = one per core, as torch chooses (OMP_NUM_THREADS lowers it); idle threads sleep"
 DEVICES = "{auto,cpu,cuda,cuda:N}"
 
 def build_parser() -> argparse.ArgumentParser:
