@@ -4,7 +4,9 @@
 
 # %% ../nbs/20_cli.ipynb #a5c29b19
 from __future__ import annotations
-import argparse, json, sys, time
+import os
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch loads OpenMP: idle threads sleep instead of spinning on a busy machine
+import argparse, inspect, json, sys, textwrap, time
 from pathlib import Path
 import torch
 from .core import *
@@ -12,16 +14,41 @@ from .model import *
 from .sweep import *
 from .spectrum import spectrum_report
 from .training import TrainingInterrupted
-from .experiments.reproduce import run_reproduce, run_demo
+from .experiments.reproduce import run_reproduce, run_demo, DEMO_PROBLEM, DEMO_TRAIN
 from .report import format_table, write_json, prepare_output_dir
 
 # %% auto #0
-__all__ = ['SWEEP_TASKS', 'REPRODUCE_COSTS', 'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command',
-           'parse_assignments', 'sweep_command', 'build_parser', 'main']
+__all__ = ['TORCH_THREADS', 'SWEEP_TASKS', 'REPRODUCE_COSTS', 'THREADS_HELP', 'DEVICES', 'auto_threads', 'set_threads',
+           'taylor_command', 'demo_command', 'reproduce_command', 'spectrum_command', 'sweep_epilog',
+           'parse_assignments', 'sweep_command', 'HelpFormatter', 'build_parser', 'main']
+
+# %% ../nbs/20_cli.ipynb #1736919b
+TORCH_THREADS = torch.get_num_threads()   # torch's default at import: one per physical core, or OMP_NUM_THREADS
+
+def auto_threads(workers:int=1, # processes that will compute side by side
+                ) -> tuple[int, str]:
+    "Threads per process for `--threads auto`: torch's default (one per core) shared among `workers`, at least 1; and why"
+    return max(1, TORCH_THREADS // workers), f"auto: {TORCH_THREADS} core{'s' * (TORCH_THREADS != 1)}" + (f" over {workers} workers" if workers > 1 else "")
+
+# %% ../nbs/20_cli.ipynb #c88cd6bd
+def set_threads(threads:str|int="auto", # 'auto' or a positive integer
+                workers:int=1, # processes computing side by side ('auto' shares the idle cores among them)
+                announce:bool=True, # print the choice
+               ) -> int:
+    "Set torch's intra-op threads from `--threads`; returns the number"
+    if str(threads) == "auto": n, why = auto_threads(workers)
+    else:
+        try: n = check_int("threads", int(threads) if isinstance(threads, str) and threads.isdigit() else threads, minimum=1)
+        except InputError: raise InputError(f"threads must be 'auto' or an integer >= 1, got {threads!r}") from None
+        why = "--threads"
+    torch.set_num_threads(n)
+    if announce: print(f"threads: {n} per process ({why})")
+    return n
 
 # %% ../nbs/20_cli.ipynb #ff41ded3
 def taylor_command(args) -> dict:
     "Print the Taylor-expansion accuracy table of the model and save it"
+    set_threads(args.threads)
     out = prepare_output_dir(args.out)
     widths = [check_int("width", w, minimum=2, even=True) for w in args.widths]
     t0 = time.perf_counter()
@@ -37,18 +64,22 @@ def taylor_command(args) -> dict:
 # %% ../nbs/20_cli.ipynb #ca40dfde
 def demo_command(args) -> dict:
     "Run the short CPU demo: NTK vs f_L + f_Q without and with the regulariser"
+    set_threads(args.threads)
     res = run_demo(out=prepare_output_dir(args.out), device=args.device, seed=args.seed, lam_tr=args.lam_tr, progress=not args.quiet)
     for f in res["files"].values(): print(f"wrote {f}")
     return res
 
 # %% ../nbs/20_cli.ipynb #f3a30792
 def reproduce_command(args) -> dict:
-    "Run (or resume) the paper's experiment at the chosen scale; print the per-λ table beside the published values"
+    "Run (or resume) the paper's experiment at the chosen scale; print the per-λ table (beside the published values at paper scale)"
+    check_choice("scale", args.scale, ("cpu", "paper"))
+    set_threads(args.threads)
     out = prepare_output_dir(args.out or f"runs/reproduce_{args.scale}" + ("" if args.convention == "figure" else f"_{args.convention}"))
     res = run_reproduce(args.scale, device=args.device, out=out, seeds=args.seeds, lams=args.lams, convention=args.convention, lr=args.lr,
                         steps=args.steps, gemm_dtype="bfloat16" if args.bf16 else "same", progress=not args.quiet, fused=args.fused)
-    cols = ("method", "lam", "seeds", "lr", "steps", "test_loss_mean", "test_loss_std", "published_test_loss", "train_loss_mean",
-            "penalty_sum_mean", "published_penalty_sum")
+    paper = args.scale == "paper"   # the published values belong to the d = 100 figure: shown only beside paper-scale results
+    cols = ("method", "lam", "seeds", "lr", "steps", "test_loss_mean", "test_loss_std", *(("published_test_loss",) if paper else ()),
+            "train_loss_mean", "penalty_sum_mean", *(("published_penalty_sum",) if paper else ()))
     print(format_table([{k: r.get(k) for k in cols} for r in res["summary"]]))
     print("ratios:", {k: (round(v, 3) if isinstance(v, float) else v) for k, v in res["ratios"].items()})
     for f in res["files"].values(): print(f"wrote {f}")
@@ -57,6 +88,7 @@ def reproduce_command(args) -> dict:
 # %% ../nbs/20_cli.ipynb #a5976a58
 def spectrum_command(args) -> dict:
     "Print the plateau table, gap ratios and group sizes of the NTK feature covariance; save spectrum.json and spectrum.png"
+    set_threads(args.threads)
     out = prepare_output_dir(args.out)
     n_k = None if args.n_k is None else (int(args.n_k) if args.n_k.isdigit() else args.n_k)
     rep = spectrum_report(args.d, args.m, args.k, args.dist, N=args.N, n_k=n_k, seed=args.seed, out=out, device=args.device, eps=args.eps)
@@ -68,12 +100,35 @@ def spectrum_command(args) -> dict:
     return rep
 
 # %% ../nbs/20_cli.ipynb #8b76429b
-SWEEP_TASKS = {   # task -> what it measures (the notebook that explains it, and its committed specifications)
-    "ntk_escape.experiments.generalisation:sample_complexity_point": "NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*)",
-    "ntk_escape.experiments.feature_learning:feature_learning_point": "full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
-    "ntk_escape.experiments.higher_order:higher_order_point": "f_L + f_Q + f_C against f_L + f_Q and the NTK on (He1 + He3)(beta^T x) (nb 15; results/higher_order*)",
-    "ntk_escape.experiments.mlp_realistic:mlp_threshold_point": "the authors' realistic ReLU MLP: smallest n = c d^2 with test loss < 0.1 (nb 16; results/mlp_realistic*)",
+SWEEP_TASKS = {   # task -> what it measures (its notebook and committed specifications), and what a point costs
+    "ntk_escape.experiments.generalisation:sample_complexity_point": dict(
+        what="NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*)",
+        cost="median 9 s, at most 17 min (d = 64, the largest n = d^alpha)"),
+    "ntk_escape.experiments.feature_learning:feature_learning_point": dict(
+        what="full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
+        cost="median 2 s, at most 20 min (d = 64)"),
+    "ntk_escape.experiments.higher_order:higher_order_point": dict(
+        what="f_L + f_Q + f_C against f_L + f_Q and the NTK on (He1 + He3)(beta^T x) (nb 15; results/higher_order*)",
+        cost="median 3 s, at most 1 min (d <= 24)"),
+    "ntk_escape.experiments.mlp_realistic:mlp_threshold_point": dict(
+        what="the authors' realistic ReLU MLP: smallest n = c d^2 with test loss < 0.1 (nb 16; results/mlp_realistic*)",
+        cost="2 to 17 min for d = 10 to 40; with device='cuda' on one H200, 32 s (d = 50) and 25 s (d = 100)"),
 }
+
+# %% ../nbs/20_cli.ipynb #c5e20035
+def sweep_epilog(width:int=110, # line width
+                ) -> str:
+    "The tasks part of `sweep --help`: what each measures, its parameters with defaults, `device` or not, what a point costs"
+    lines = ["tasks (parameters: required ones bare, the others with their defaults; cost: one point's wall time on one CPU thread):"]
+    for task, rec in SWEEP_TASKS.items():
+        params = inspect.signature(resolve_task(task)).parameters
+        lines += [f"  {task}", *textwrap.wrap(rec["what"], width, initial_indent=" " * 6, subsequent_indent=" " * 6),
+                  *textwrap.wrap("parameters: " + task_parameters(task), width, initial_indent=" " * 6, subsequent_indent=" " * 8),
+                  f"      device: {'yes (cpu, cuda)' if 'device' in params else 'no, CPU only'}",
+                  *textwrap.wrap("cost: " + rec["cost"], width, initial_indent=" " * 6, subsequent_indent=" " * 8)]
+    lines += ["committed specifications: results/<sweep>/sweep.json; rerun one with",
+              "  ntk-escape sweep --spec results/<sweep>/sweep.json --out <folder>"]
+    return "\n".join(lines)
 
 # %% ../nbs/20_cli.ipynb #fffda470
 def parse_assignments(items:list[str]|None, # strings 'NAME=VALUE'
@@ -100,22 +155,25 @@ def sweep_command(args) -> list:
     else:
         if not args.task: raise InputError("sweep needs --task MODULE:FUNCTION (or --spec FILE.json)")
         spec = SweepSpec(args.task, grid=parse_assignments(args.grid, "--grid", True), fixed=parse_assignments(args.fixed, "--fixed"))
+    n_points = len(check_points(spec))      # a missing or unknown argument stops here, before the output folder exists
+    threads = set_threads(args.threads, check_int("workers", args.workers, minimum=1))
     out = prepare_output_dir(args.out)
-    records = run_sweep(spec, out, launcher=args.launcher, workers=args.workers, threads=args.threads, only=parse_assignments(args.only, "--only", True) or None,
+    records = run_sweep(spec, out, launcher=args.launcher, workers=args.workers, threads=threads, only=parse_assignments(args.only, "--only", True) or None,
                         submitit_options=parse_assignments(args.submitit, "--submitit"), progress=not args.quiet)
-    print(f"{len(records)}/{len(grid_points(spec))} points finished; results in {out / 'results.csv'}")
+    print(f"{len(records)}/{n_points} points finished; results in {out / 'results.csv'}")
     return records
 
 # %% ../nbs/20_cli.ipynb #d811357b
-REPRODUCE_COSTS = """costs (wall time measured on our 2-core CPU machine, one thread per process; 13_reproduce, 'Wall times'):
+REPRODUCE_COSTS = """costs (wall time on a 2-core CPU machine with --threads 1, and on one GPU; 13_reproduce, 'Wall times'):
   --scale cpu     5 seeds x 3 weights, lr 16 x 1250 steps: 4 min (fp32 or --bf16 alike at this size).
   --scale paper   per seed (6 weights, lr 4 x 5000 steps; lam = 0.1 at lr 2 x 10000) with --fused --bf16:
                   52 to 57 min; the 3-seed grid 2.7 h of one core. Seeds can run as separate processes with
                   the same --out (one part per seed); a last call with every seed gathers them. Without --bf16
                   the step is 1.6x slower (benchmarks/bench_bf16.py); test losses agree
                   to 5e-5 (CPU scale, 5 seeds).
-                  GPU (all seeds as one batched program): not measured, no GPU was lent to this project yet;
-                  one step of the 18-run grid is 7.2e10 flop in its two products.
+                  GPU (all seeds as one batched program, fp32): the 18-run grid in 43.1 s wall (39.4 s training),
+                  5.03 GiB peak memory, on one NVIDIA H200 with torch 2.11
+                  (python3 benchmarks/gpu_paper_grid.py --device cuda).
   --lr 1 --steps 20000 (the authors' schedule) costs 4x the default at the same gradient time:
                   58 min for 2 weights of one seed (lr 4: 41 min for 5 weights); final test losses within 3e-4.
 examples:
@@ -123,55 +181,74 @@ examples:
   ntk-escape reproduce --scale paper --seeds 1 --lams 0 1e-2 --lr 1 --steps 20000 --fused --bf16 --out results/reproduce_paper_lr1
   ntk-escape reproduce --scale paper --convention committed --seeds 1 --lams 0 1e-1 --fused --bf16"""
 
+# %% ../nbs/20_cli.ipynb #2d00f148
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    "Epilogs as written; each option's default appended to its help, unless the help names it or there is none"
+    def _get_help_string(self, action):
+        h = action.help or ""
+        if "default" in h or not action.option_strings or action.default is None or action.default is False or action.default == argparse.SUPPRESS: return h
+        d = " ".join(map(str, action.default)) if isinstance(action.default, (list, tuple)) else action.default
+        return f"{h} (default: {str(d).replace('%', '%%')})"
+
 # %% ../nbs/20_cli.ipynb #f4c55be2
+THREADS_HELP = "torch threads per process: N, or auto = one per core, as torch chooses (OMP_NUM_THREADS lowers it); idle threads sleep"
+DEVICES = "{auto,cpu,cuda,cuda:N}"
+
 def build_parser() -> argparse.ArgumentParser:
     "The argument parser of `ntk-escape`"
-    p = argparse.ArgumentParser(prog="ntk-escape", description="Escaping the NTK regime along good directions (Nichani, Bai & Lee 2022).")
-    sub = p.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="the main job: an under-a-minute CPU comparison of NTK and f_L + f_Q with and without the regulariser")
+    p = argparse.ArgumentParser(prog="ntk-escape", description="Escaping the NTK regime along good directions (Nichani, Bai & Lee 2022).",
+                                formatter_class=HelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="{demo,reproduce,taylor,spectrum,sweep}")
+    def command(name, what, **kw):
+        return sub.add_parser(name, help=what, description=textwrap.fill(what[0].upper() + what[1:] + ".", 100), formatter_class=HelpFormatter, **kw)
+    demo = command("demo", "the main job: an under-a-minute CPU comparison of NTK and f_L + f_Q with and without the regulariser "
+                   f"(d = {DEMO_PROBLEM.d}, n = {DEMO_PROBLEM.n}, m = {DEMO_PROBLEM.m}, {DEMO_TRAIN.steps} steps; writes demo.json and demo.png)")
     demo.add_argument("--out", default="runs/demo", help="folder for demo.json and demo.png")
-    demo.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    demo.add_argument("--device", default="cpu", metavar=DEVICES, help="where to compute")
     demo.add_argument("--seed", type=int, default=0, help="random seed")
     demo.add_argument("--lam-tr", dest="lam_tr", type=float, default=10.0, help="weight of R_tr in the regularised run")
+    demo.add_argument("--threads", default="auto", help=THREADS_HELP)
     demo.add_argument("--quiet", action="store_true", help="no progress bars")
     demo.set_defaults(func=demo_command)
-    rep = sub.add_parser("reproduce", help="the authors' experiment (paper scale) or its CPU-scale version", epilog=REPRODUCE_COSTS,
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
-    rep.add_argument("--scale", default="cpu", help="cpu (d=40, 5 seeds, 3 weights) or paper (d=100, n=1000, m=10000, 3 seeds, 6 weights)")
-    rep.add_argument("--convention", default="figure", help="units of the weights: figure (loss + lam ||J_perp U||^2, default) or committed (0.01 R_tr + lam R_1)")
+    rep = command("reproduce", "the authors' experiment (paper scale) or its CPU-scale version", epilog=REPRODUCE_COSTS)
+    rep.add_argument("--scale", default="cpu", metavar="{cpu,paper}", help="cpu (d=40, 5 seeds, 3 weights) or paper (d=100, n=1000, m=10000, 3 seeds, 6 weights)")
+    rep.add_argument("--convention", default="figure", metavar="{figure,committed}",
+                     help="units of the weights: figure (loss + lam ||J_perp U||^2) or committed (0.01 R_tr + lam R_1)")
     rep.add_argument("--lams", type=float, nargs="+", default=None, help="the weights lam (default: the scale's grid)")
-    rep.add_argument("--seeds", type=int, nargs="+", default=None, help="the seeds (default: the scale's)")
+    rep.add_argument("--seeds", type=int, nargs="+", default=None, help="the seeds (default: the scale's: 0 1 2 3 4 at cpu scale, 1 11 111 at paper scale)")
     rep.add_argument("--lr", type=float, default=None, help="learning rate (default: 4 at paper scale, 16 at cpu scale)")
     rep.add_argument("--steps", type=int, default=None, help="gradient steps T (default: 5000 at paper scale, 1250 at cpu scale)")
-    rep.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    rep.add_argument("--out", default=None, help="output folder (default runs/reproduce_<scale>); the same command resumes it")
+    rep.add_argument("--device", default="auto", metavar=DEVICES, help="where to compute (auto: cuda when available)")
+    rep.add_argument("--out", default=None, help="output folder (default: runs/reproduce_<scale>); the same command resumes it")
     rep.add_argument("--bf16", action="store_true", help="bfloat16 inputs to the two large products (mixed precision, faster on bf16 hardware)")
     rep.add_argument("--fused", action="store_true", help="fuse the elementwise passes with torch.compile (faster; compiles on first use)")
+    rep.add_argument("--threads", default="auto", help=THREADS_HELP)
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
     rep.set_defaults(func=reproduce_command)
-    tay = sub.add_parser("taylor", help="Taylor-expansion accuracy of the model at the QuadNTK scale")
+    tay = command("taylor", "Taylor-expansion accuracy of the model at the QuadNTK scale")
     tay.add_argument("--d", type=int, default=20, help="input dimension")
     tay.add_argument("--n", type=int, default=2000, help="test inputs")
     tay.add_argument("--widths", type=int, nargs="+", default=[500, 2000, 8000], help="widths m")
-    tay.add_argument("--dist", default="gaussian", help="input distribution: sphere or gaussian")
+    tay.add_argument("--dist", default="gaussian", metavar="{sphere,gaussian}", help="input distribution")
     tay.add_argument("--seed", type=int, default=0, help="random seed")
-    tay.add_argument("--out", default=None, help="folder for taylor.json")
+    tay.add_argument("--out", default=None, help="folder for taylor.json (default: none, print only)")
+    tay.add_argument("--threads", default="auto", help=THREADS_HELP)
     tay.set_defaults(func=taylor_command)
-    spec = sub.add_parser("spectrum", help="spectrum of the NTK feature covariance against its infinite-width limit")
+    spec = command("spectrum", "spectrum of the NTK feature covariance against its infinite-width limit")
     spec.add_argument("--d", type=int, default=10, help="input dimension (>= 3)")
     spec.add_argument("--m", type=int, default=2000, help="width (even)")
     spec.add_argument("--k", type=int, default=1, help="degree of the low-degree part")
-    spec.add_argument("--dist", default="sphere", help="input distribution: sphere or gaussian")
+    spec.add_argument("--dist", default="sphere", metavar="{sphere,gaussian}", help="input distribution")
     spec.add_argument("--N", type=int, default=None, help="samples (default: 4 B(d,k+1) clipped to [1000, 4000], at least 2 B(d,k))")
-    spec.add_argument("--n-k", dest="n_k", default=None, help="top directions for the gap report: an integer, d or B (default B)")
+    spec.add_argument("--n-k", dest="n_k", default=None, help="top directions for the gap report: an integer, d or B (default: B)")
     spec.add_argument("--eps", type=float, default=0.01, help="bottom group's RMS budget: tau = eps^2 / sqrt(m)")
     spec.add_argument("--seed", type=int, default=0, help="random seed")
-    spec.add_argument("--device", default="cpu", help="cpu, cuda or auto")
-    spec.add_argument("--out", default=None, help="folder for spectrum.json and spectrum.png")
+    spec.add_argument("--device", default="cpu", metavar=DEVICES, help="where to compute")
+    spec.add_argument("--out", default=None, help="folder for spectrum.json and spectrum.png (default: none, print only)")
+    spec.add_argument("--threads", default="auto", help=THREADS_HELP)
     spec.set_defaults(func=spectrum_command)
-    sw = sub.add_parser("sweep", help="run or resume a grid of independent tasks", formatter_class=argparse.RawDescriptionHelpFormatter,
-                        epilog="tasks:\n" + "\n".join(f"  {t}\n      {what}" for t, what in SWEEP_TASKS.items()))
-    sw.add_argument("--task", help="task to run, MODULE:FUNCTION")
+    sw = command("sweep", "run or resume a grid of independent tasks", epilog=sweep_epilog())
+    sw.add_argument("--task", help="task to run, MODULE:FUNCTION (see the tasks below)")
     sw.add_argument("--grid", action="append", metavar="NAME=V1,V2", help="grid argument (repeatable)")
     sw.add_argument("--fixed", action="append", metavar="NAME=V", help="fixed argument (repeatable)")
     sw.add_argument("--spec", help="JSON file with task, grid and fixed (instead of the three options)")
@@ -179,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--launcher", default="local", choices=["local", "submitit"], help="local processes or submitit jobs")
     sw.add_argument("--workers", type=int, default=1, help="local worker processes")
     sw.add_argument("--only", action="append", metavar="NAME=V1,V2", help="run only these values of a grid argument now (repeatable); the folder and its resume are unchanged")
-    sw.add_argument("--threads", type=int, default=None, help="torch threads per worker, recorded in every point's file (default: cores // workers; on a busy machine 1 is fastest)")
+    sw.add_argument("--threads", default="auto", help=THREADS_HELP + ", shared among the workers; recorded in every point's file")
     sw.add_argument("--submitit", action="append", metavar="KEY=VALUE", help="submitit executor option (repeatable), e.g. cluster=slurm")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
     sw.set_defaults(func=sweep_command)

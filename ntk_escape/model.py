@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 from torch import Tensor
+from fastcore.basics import patch
 from .core import *
 from .data import *
 
@@ -101,6 +102,14 @@ def init_network(d:int, # input dimension
     W0 = torch.cat([half, half]).to(dtype)
     a = torch.cat([torch.ones(m // 2), -torch.ones(m // 2)]).to(device=dev, dtype=dtype) / math.sqrt(m)
     return TwoLayerNet(W0, a, act)
+
+# %% ../nbs/02_model.ipynb #b24f4c6c
+@patch
+def __repr__(self:TwoLayerNet) -> str:
+    "One line: d, m, the activation, the batch shape (if any), dtype and device"
+    act, batch = self.activation, tuple(self.W0.shape[:-2])
+    return (f"TwoLayerNet(d={self.d}, m={self.m}, activation={act.name}(z - {act.shift:g})"
+            + (f", batch={batch}" if batch else "") + f", {str(self.W0.dtype).removeprefix('torch.')}, {self.W0.device})")
 
 # %% ../nbs/02_model.ipynb #cfbc42ee
 def _check_inputs(net:TwoLayerNet, X:Tensor, U:Tensor|None=None):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_sweep.ipynb #4b15a3bf
 from __future__ import annotations
-import hashlib, importlib, itertools, json, math, os, re, time
+import hashlib, importlib, inspect, itertools, json, math, os, re, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -16,7 +16,7 @@ from .report import write_csv
 
 # %% auto #0
 __all__ = ['MOVED_MODULES', 'SweepSpec', 'canonical_task', 'resolve_task', 'grid_points', 'point_key', 'run_point',
-           'load_records', 'write_results_csv', 'select_points', 'run_sweep']
+           'task_parameters', 'check_points', 'load_records', 'write_results_csv', 'select_points', 'run_sweep']
 
 # %% ../nbs/11_sweep.ipynb #369a868e
 _TASK_RE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -102,6 +102,32 @@ def run_point(task:str, # 'module:function'
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True, default=float)); tmp.replace(path)
     return record
 
+# %% ../nbs/11_sweep.ipynb #da45b142
+def task_parameters(task:str, # 'module:function'
+                   ) -> str:
+    "The task's parameters as 'name, name=default, ...' (required ones without a default)"
+    sig = inspect.signature(resolve_task(task))
+    return ", ".join(n if p.default is inspect.Parameter.empty else f"{n}={p.default!r}" for n, p in sig.parameters.items()
+                     if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD))
+
+# %% ../nbs/11_sweep.ipynb #7a234e8c
+def check_points(spec:SweepSpec, # the specification
+                ) -> list[dict]:
+    "The grid points, each checked against the task's signature and its `validate` (InputError naming the argument)"
+    fn, points = resolve_task(spec.task), grid_points(spec)
+    sig = inspect.signature(fn)
+    names = [n for n, p in sig.parameters.items() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    takes_any = any(p.kind == p.VAR_KEYWORD for p in sig.parameters.values())
+    for p in points:
+        unknown = [k for k in p if k not in names] if not takes_any else []
+        missing = [n for n in names if n not in p and sig.parameters[n].default is inspect.Parameter.empty]
+        if unknown or missing:
+            what = "; ".join(([f"unknown argument{'s' * (len(unknown) > 1)} {', '.join(unknown)}"] if unknown else [])
+                             + ([f"missing argument{'s' * (len(missing) > 1)} {', '.join(missing)}"] if missing else []))
+            raise InputError(f"task {spec.task}: {what}; its parameters are {task_parameters(spec.task)}")
+        if hasattr(fn, "validate"): fn.validate(**p)
+    return points
+
 # %% ../nbs/11_sweep.ipynb #3a5379ed
 def _prepare_sweep_dir(spec:SweepSpec, out:Path) -> Path:
     "The `points` folder of `out`, after saving `spec` there (or checking it against the saved one)"
@@ -186,12 +212,9 @@ def run_sweep(spec:SweepSpec, # what to run
              ) -> list[dict]:
     "Run every unfinished point of the grid (or of the part `only` selects); return all finished records in grid order"
     check_choice("launcher", launcher, ("local", "submitit")); workers = check_int("workers", workers, minimum=1)
-    fn, out = resolve_task(spec.task), Path(out)
-    points = grid_points(spec)
-    if hasattr(fn, "validate"):
-        for p in points: fn.validate(**p)
+    points, out = check_points(spec), Path(out)
+    chosen = select_points(spec, only)      # a bad selection stops here too, before the folder exists
     pdir = _prepare_sweep_dir(spec, out)
-    chosen = select_points(spec, only)
     todo = [(p, pdir / f"{point_key(p)}.json") for p in chosen if not (pdir / f"{point_key(p)}.json").exists()]
     threads = threads or max(1, (os.cpu_count() or 1) // workers)
     bar = tqdm(total=len(chosen), initial=len(chosen) - len(todo), desc=f"sweep {spec.task}", disable=not progress)

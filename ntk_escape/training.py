@@ -8,6 +8,7 @@ import math, os, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+import numpy as np
 import torch
 from torch import Tensor
 from tqdm import tqdm
@@ -19,9 +20,9 @@ from .ntk import *
 from .regulariser import *
 
 # %% auto #0
-__all__ = ['NOISE_MODES', 'TARGETS', 'GRID_KEYS', 'TrainConfig', 'Problem', 'make_problem', 'seed_network', 'evaluate_test',
-           'log_steps', 'TrainingDiverged', 'TrainingInterrupted', 'TrainResult', 'read_checkpoint',
-           'config_differences', 'GradientDescent', 'grid_runs', 'train']
+__all__ = ['NOISE_MODES', 'TARGETS', 'GRID_KEYS', 'TrainConfig', 'Problem', 'make_problem', 'problem_from_data', 'seed_network',
+           'evaluate_test', 'log_steps', 'TrainingDiverged', 'TrainingInterrupted', 'TrainResult', 'read_checkpoint',
+           'config_differences', 'GradientDescent', 'grid_runs', 'train', 'predict']
 
 # %% ../nbs/06_training.ipynb #8e8452ce
 NOISE_MODES = ("off", "always", "small_grad")
@@ -111,6 +112,52 @@ def make_problem(config:ProblemConfig, # sizes, distribution and activation
     st = lambda i: torch.stack([p[i] for p in parts]).to(device=dev, dtype=dt)
     net = TwoLayerNet(torch.stack([p[0].W0 for p in parts]).to(dev, dt), torch.stack([p[0].a for p in parts]).to(dev, dt), parts[0][0].activation)
     return Problem(net, st(1), st(2), st(3), st(4), seeds, config, target)
+
+# %% ../nbs/06_training.ipynb #c805df7f
+def _data_tensor(name:str, x, shape:tuple, dtype:torch.dtype, device:torch.device) -> Tensor:
+    "x (a tensor or numpy array of real numbers, finite) of the given shape, as `dtype` on `device`; one-line InputError otherwise"
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind not in "iuf": raise InputTypeError(f"{name} must hold real numbers (int or float), got a numpy array of {x.dtype}")
+        x = torch.from_numpy(x)
+    if not isinstance(x, Tensor): raise InputTypeError(f"{name} must be a torch.Tensor or a numpy array, got {type(x).__name__}")
+    if x.dtype == torch.bool or x.is_complex(): raise InputTypeError(f"{name} must hold real numbers (int or float), got {x.dtype}")
+    want = "(" + ", ".join(map(str, shape)) + (",)" if len(shape) == 1 else ")")
+    if x.ndim != len(shape) or any(s is not None and x.shape[i] != s for i, s in enumerate(shape)):
+        raise InputError(f"{name} must have shape {want.replace('None', '*')}, got {tuple(x.shape)}")
+    if x.numel() == 0: raise InputError(f"{name} is empty, shape {tuple(x.shape)}")
+    x = x.to(device=device, dtype=dtype)
+    if not bool(torch.isfinite(x).all()): raise InputError(f"{name} contains non-finite values (nan or inf)")
+    return x
+
+# %% ../nbs/06_training.ipynb #12dc7749
+def problem_from_data(X, # training inputs, shape (n, d): a torch.Tensor or numpy array of real numbers
+                      y, # training labels, shape (n,)
+                      X_test=None, # test inputs, shape (n_test, d) (default: the training inputs)
+                      y_test=None, # test labels, shape (n_test,) (default: the training labels)
+                      m:int=2000, # network width (even)
+                      seed:int|tuple=0, # seed of the network's W0, or a tuple of seeds (one network each, same data)
+                      activation:str="sigmoid", # activation name ('sigmoid', 'softplus' or 'tanh')
+                      shift:float=1.0, # activation shift: sigma(z) = act(z - shift)
+                      dist:str="gaussian", # the input distribution that n_k='B' (TrainConfig) assumes
+                      device="cpu", # device of the tensors
+                      dtype="float32", # dtype of the tensors (TrainConfig.dtype must match)
+                     ) -> Problem:
+    "A `Problem` holding your own training (and test) data and one network per seed"
+    dev, dt = resolve_device(device), resolve_dtype(dtype)
+    seeds = tuple(check_int("seed", s, minimum=0) for s in (seed if isinstance(seed, (tuple, list)) else (seed,)))
+    if not seeds: raise InputError("seed must be a seed or a non-empty tuple of seeds")
+    if (X_test is None) != (y_test is None): raise InputError("give X_test and y_test together (or neither: the training data are then the test data)")
+    X = _data_tensor("X", X, (None, None), dt, dev)
+    n, d = X.shape
+    y = _data_tensor("y", y, (n,), dt, dev)
+    X_test = X if X_test is None else _data_tensor("X_test", X_test, (None, d), dt, dev)
+    y_test = y if y_test is None else _data_tensor("y_test", y_test, (X_test.shape[0],), dt, dev)
+    config = ProblemConfig(d=d, m=m, n=n, n_test=X_test.shape[0], dist=dist, activation=activation, shift=shift)
+    nets = [init_network(d, config.m, activation, shift, make_generator(s), dtype=torch.float64) for s in seeds]
+    net = TwoLayerNet(torch.stack([t.W0 for t in nets]).to(dev, dt), torch.stack([t.a for t in nets]).to(dev, dt), nets[0].activation)
+    S = len(seeds)
+    st = lambda t: t.expand(S, *t.shape).contiguous()
+    return Problem(net, st(X), st(y), st(X_test), st(y_test), seeds, config, "data")
 
 # %% ../nbs/06_training.ipynb #fa929b83
 def seed_network(problem:Problem, # networks of several seeds
@@ -213,6 +260,7 @@ class TrainResult:
     diverged_at: dict = field(default_factory=dict) # run index -> step of divergence
     checkpoint: str|None = None # path of the checkpoint, if one was written
     message: str = ""        # what happened, in one line
+    model: str = "flq"       # the model trained (its name in MODELS), which `predict` evaluates
 
 # %% ../nbs/06_training.ipynb #cace7e37
 def _save_atomic(obj, path:Path):
@@ -423,7 +471,7 @@ def _diverged(self:GradientDescent, step:int, terms:dict) -> bool:
 def result(self:GradientDescent, status:str) -> TrainResult:
     "The TrainResult of the run so far, with `status` ('completed', 'diverged' or 'interrupted')"
     return TrainResult(self.state.U, self.logs, self.runs, status, self.seconds, dict(self.diverged_at),
-                       str(self.checkpoint) if self.checkpoint else None, getattr(self, "message", ""))
+                       str(self.checkpoint) if self.checkpoint else None, getattr(self, "message", ""), self.cfg.model)
 
 # %% ../nbs/06_training.ipynb #e88746d6
 @patch
@@ -570,3 +618,21 @@ def train(problem:Problem, # networks and data of the seeds
     gd = GradientDescent(obj, U0, config, runs, problem.X_test[:, None], problem.y_test[:, None], _seed_generators(problem, 2),
                          checkpoint, meta, on_divergence, callback, progress, strides)
     return gd.run(resume=resume)
+
+# %% ../nbs/06_training.ipynb #64673854
+def predict(problem:Problem, # the problem the runs were trained on (its networks W0, a)
+            result:TrainResult, # the trained runs: movements U of shape (S, L, m, d) and the model's name
+            X, # inputs, shape (n', d): a torch.Tensor or numpy array of real numbers
+           ) -> Tensor:
+    "The trained model's outputs g(X; U) for every run, shape (S, L, n')"
+    U, net0, spec = result.U, problem.net, model_spec(result.model)
+    S, m, d = net0.W0.shape
+    if U.ndim != 4 or U.shape[0] != S or U.shape[2:] != (m, d):
+        raise InputError(f"result.U must have shape ({S}, L, {m}, {d}) to fit the problem's networks, got {tuple(U.shape)}")
+    X = _data_tensor("X", X, (None, d), U.dtype, U.device)
+    net = TwoLayerNet(net0.W0[:, None], net0.a[:, None], net0.activation)
+    chunk = max(1, 2**26 // (U.shape[0] * U.shape[1] * m))
+    with torch.no_grad():
+        parts = [model_predictions(spec.name, net, input_features(net, Xc, second=spec.has_fq, keep_z0=spec.full), Xc @ U.transpose(-1, -2))[0]
+                 for Xc in X.split(chunk)]
+    return torch.cat(parts, -1)

@@ -64,7 +64,8 @@ def test_reproduce_resume_refuses_other_configuration(tmp_path):
     base = ["reproduce", "--scale", "cpu", "--device", "cpu", "--quiet", "--seeds", "1", "--lams", "0", "--steps", "2", "--out", str(tmp_path)]
     res = run(*base)
     assert res.returncode == 0, res.stderr
-    assert "published_test_loss" in res.stdout and (tmp_path / "figure.png").exists()
+    assert "test_loss_mean" in res.stdout and (tmp_path / "figure.png").exists()
+    assert "published" not in res.stdout          # the published values belong to the d = 100 figure, not to d = 40
     res = run(*base[:-4], "--steps", "3", "--out", str(tmp_path))
     assert res.returncode == 2 and "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
     assert "train.steps: 3 here vs 2 in that folder" in res.stderr and "use another --out" in res.stderr
@@ -84,3 +85,35 @@ def test_cli_sweep_and_bad_grid(tmp_path):
     assert res.returncode == 0 and "2/2 points finished" in res.stdout
     res = subprocess.run(cmd[:5] + ["m=40,120"] + cmd[6:], capture_output=True, text=True)
     assert res.returncode == 2 and res.stderr.startswith("error:") and "different sweep configuration" in res.stderr
+
+@pytest.mark.parametrize("extra, msg", [
+    (["--grid", "mm=40,80"], "error: task ntk_escape.model:taylor_scale_point: unknown argument mm; missing argument m; its parameters are m, d=20,"),
+    (["--grid", "m=40", "--fixed", "widht=3"], "error: task ntk_escape.model:taylor_scale_point: unknown argument widht; its parameters are"),
+])
+def test_cli_sweep_bad_task_argument(tmp_path, extra, msg):
+    "A missing or unknown task argument: one line naming it and the task's parameters, exit 2, no output folder"
+    out = tmp_path / "sweep"
+    res = run("sweep", "--task", "ntk_escape.model:taylor_scale_point", *extra, "--out", str(out), "--quiet")
+    assert res.returncode == 2 and res.stderr.startswith(msg) and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert not out.exists()
+
+@pytest.mark.parametrize("command", ["demo", "reproduce", "taylor", "spectrum", "sweep"])
+def test_help_shows_defaults_and_threads(command):
+    "Every computing command has --threads (default auto) and its help shows defaults"
+    res = run(command, "--help")
+    assert res.returncode == 0 and "--threads" in res.stdout and "(default: auto)" in res.stdout.replace("\n", " ")
+    assert "lent" not in res.stdout
+
+def test_help_choices_and_descriptions():
+    rep, demo, sweep = (run(c, "--help").stdout for c in ("reproduce", "demo", "sweep"))
+    assert "--scale {cpu,paper}" in rep and "43.1 s" in rep
+    assert "The main job" in demo
+    assert "parameters: method, d, alpha, seed=0" in sweep and "device: yes (cpu, cuda)" in sweep and "cost:" in sweep
+
+def test_threads_option(tmp_path):
+    res = run("taylor", "--d", "6", "--n", "50", "--widths", "20", "--threads", "1")
+    assert res.returncode == 0 and res.stdout.startswith("threads: 1 per process (--threads)")
+    res = run("taylor", "--d", "6", "--n", "50", "--widths", "20")
+    assert res.returncode == 0 and "(auto: " in res.stdout.splitlines()[0]
+    res = run("taylor", "--threads", "zero")
+    assert res.returncode == 2 and res.stderr.startswith("error: threads must be 'auto' or an integer >= 1")

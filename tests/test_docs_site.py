@@ -95,8 +95,16 @@ def browser(server):
 
 
 def test_one_page_per_notebook_in_order(site):
-    "Every notebook has exactly one page, in the notebooks' numeric order, and no other page exists"
-    assert [p["source"] for p in site] == notebooks()
+    "Every notebook has exactly one page, in the order of the sidebar (nbs/sidebar.yml: its sections), and no other page exists"
+    import yaml
+    def listed(items):
+        for it in items or []:
+            if isinstance(it, str): yield it
+            elif isinstance(it, dict): yield from listed(it.get("contents")) if "contents" in it else [it.get("href") or it.get("file")]
+    order = list(listed(yaml.safe_load((NBS / "sidebar.yml").read_text())["website"]["sidebar"]["contents"]))
+    sources = [p["source"] for p in site]
+    assert sorted(sources) == sorted(notebooks())
+    assert sources == [s for s in order if s in sources] + [s for s in sources if s not in order]
     built = sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
     assert built == sorted(p["href"] for p in site)
     assert len({p["href"] for p in site}) == len(site)
@@ -190,11 +198,18 @@ def test_page(site, server, browser, source):
     nb = json.loads((NBS / source).read_text(encoding="utf-8"))
     proc = json.loads((PROC / source).read_text(encoding="utf-8"))
     with visit(browser, server + rec["href"]) as (page, log):
+        # the current page's sidebar entry is in view without scrolling the sidebar (checked at 1280 x 900, before the
+        # full-page screenshot resizes the window)
+        box = page.evaluate("""() => { const s = document.querySelector('.sidebar').getBoundingClientRect(),
+                                             a = document.querySelector('.sidebar a.active').getBoundingClientRect();
+                                       return [a.top >= s.top - 1, a.bottom <= Math.min(s.bottom, window.innerHeight) + 1]; }""")
+        assert box == [True, True], "the current page's sidebar entry is out of view"
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / Path(rec["href"]).with_suffix(".png").as_posix().replace("/", "__")), full_page=True)
 
         # title, and the `> summary` line as subtitle
-        assert page.inner_text("h1.title").strip() == rec["title"]
+        # (paper symbols such as f_C are shown with a subscript: the underscore is not visible)
+        assert page.inner_text("h1.title").strip() == re.sub(r"(?<![\w$])([A-Za-z])_(\w{1,3})\b", r"\1\2", rec["title"])
         if rec["description"]: assert page.locator(".title-block .subtitle").count() == 1
 
         # sidebar: every page, in order, this one marked
@@ -234,8 +249,42 @@ def test_page(site, server, browser, source):
         links = page.eval_on_selector_all(".cell-output-display img", "els => els.map(i => [i.closest('a') && i.closest('a').getAttribute('href'), i.getAttribute('src')])")
         assert all(href == src for href, src in links), f"figures without a full-size link: {[s for h, s in links if h != s]}"
         # sidebar entries carry the notebook numbers the prose refers to ("notebook 05")
-        num = re.match(r"^(\d+)", Path(source).name)
+        num = re.match(r"^(\d+[a-zA-Z]*)_", Path(source).name)
         if num: assert page.inner_text(".sidebar a.active").startswith(num.group(1) + " ")
+        # no raw underscores of paper symbols in the title, subtitle or sidebar; figures described in their alt text
+        for sel in ("h1.title", ".title-block .subtitle", ".sidebar"):
+            if page.locator(sel).count():
+                assert not re.search(r"(?<![\w$])[A-Za-z]_[A-Za-z0-9]{1,3}\b", page.inner_text(sel)), f"raw underscore in {sel}"
+        alts = page.eval_on_selector_all(".cell-output-display img", "els => els.map(i => i.getAttribute('alt'))")
+        assert all(a and not a.startswith("<Figure") for a in alts), f"figures without a description: {alts}"
+        # wide tables scroll inside the text column instead of being cut off at its edge
+        overflow = page.evaluate("""() => [...document.querySelectorAll('main.content table')].filter(t =>
+            t.getBoundingClientRect().right > document.querySelector('main.content').getBoundingClientRect().right + 1).length""")
+        assert overflow == 0, f"{overflow} table(s) wider than the text column"
+        check_network(log)
+
+
+def test_search(site, server, browser):
+    "The search box searches every page offline: 'regulariser' lists the regulariser page first; nothing leaves the machine"
+    docs = json.loads(re.sub(r"^window\.NTK_SEARCH_DOCS = |;\s*$", "", (SITE / "search/index.js").read_text(encoding="utf-8")))
+    assert {d["page"] for d in docs} == {p["href"] for p in site}, "a page is missing from the search index"
+    with visit(browser, server + "index.html") as (page, log):
+        assert page.locator("#search-input").count() == 1
+        page.fill("#search-input", "regulariser")
+        page.wait_for_selector("#search-results li a", timeout=30000)
+        hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(a => new URL(a.href).pathname.slice(1))")
+        titles = page.eval_on_selector_all("#search-results .hit-page", "els => els.map(e => e.textContent)")
+        SHOTS.mkdir(exist_ok=True); page.screenshot(path=str(SHOTS / "search_regulariser.png"))
+        assert hrefs[0] == "regulariser.html", (hrefs, titles)
+        assert len(hrefs) == len(set(hrefs)) > 3          # one entry per page, several pages mention it
+        # a function's name finds the page that documents it
+        page.fill("#search-input", "problem_from_data")
+        page.wait_for_function("() => document.querySelector('#search-results li a .hit-page')")
+        found = page.eval_on_selector_all("#search-results li a", "els => els.map(a => new URL(a.href).pathname.slice(1))")
+        assert "training.html" in found[:3], found
+        page.fill("#search-input", "zzzqqqxxy")
+        page.wait_for_selector("#search-results li.none")
+        page.keyboard.press("Escape")
         check_network(log)
 
 
@@ -253,6 +302,17 @@ def test_missing_anchor_is_found(tmp_path):
     (tmp_path / "a.html").write_text('<h2 id="here">x</h2><a href="b.html#there">y</a><a href="#here">z</a>')
     (tmp_path / "b.html").write_text('<h2 id="elsewhere">x</h2>')
     assert _build_docs_module().missing_anchors(tmp_path) == ["a.html -> b.html#there"]
+
+def test_subscripts_nowrap_and_alt():
+    "Titles show f_L as a subscript (not inside code), a '.' after inline math stays on its line, figures get alt text"
+    bd = _build_docs_module()
+    assert bd.subscripts("the cubic term f_C and R_tr, <code>make_problem</code>, lam_tr") == \
+        "the cubic term f<sub>C</sub> and R<sub>tr</sub>, <code>make_problem</code>, lam_tr"
+    h = bd.Page(Path("/tmp/x.html"), Path("/tmp"), {}, "", "").markdown("invisible to $f_L$. And $x$, $$y$$.")
+    assert '<span class="nowrap">$f_L$.</span>' in h and '<span class="nowrap">$x$,</span>' in h and 'nowrap">$$' not in h
+    assert bd.figure_alt('ax.set_title(f"d = {d}")\nfig.suptitle(r"$f_Q$ wins")', "x") == "Figure: d = …; f_Q wins"
+    assert bd.figure_alt("plt.plot(x)", "Results") == "Figure in the section “Results”"
+
 
 def test_table_pipes_and_code_links():
     "An escaped pipe in a markdown table cell renders as |, and links nbdev writes into signatures' comments become HTML links"

@@ -43,6 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 MATHJAX_VERSION = "3.2.2"
 # dist.integrity of mathjax@3.2.2 on registry.npmjs.org (`npm view mathjax@3.2.2 dist.integrity`)
 MATHJAX_SHA512 = "Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw=="
+MINISEARCH_VERSION = "7.2.0"
+# dist.integrity of minisearch@7.2.0 on registry.npmjs.org (`npm view minisearch@7.2.0 dist.integrity`)
+MINISEARCH_SHA512 = "dqT2XBYUOZOiC5t2HRnwADjhNS2cecp9u+TJRiJ1Qp/f5qjkeT5APcGPjHw+bz89Ms8Jp+cG4AlE+QZ/QnDglg=="
 CACHE_DIR = ROOT / "_docs_cache"
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 
@@ -104,20 +107,23 @@ def flat_pages(tree:list) -> list:
 # 2. MathJax from npm
 # ---------------------------------------------------------------------------------------------------
 
-def ensure_mathjax(cache:Path=CACHE_DIR, # cache folder (git-ignored)
-                  ) -> Path:
-    "The folder holding MathJax's `es5/` build, fetched with `npm pack` and verified on first use"
-    dest = cache / f"mathjax-{MATHJAX_VERSION}"
-    if (dest / "es5" / "tex-chtml-full.js").exists() and (dest / "es5/output/chtml/fonts/woff-v2").is_dir(): return dest
+def npm_package(name:str, # package name on registry.npmjs.org
+                version:str, # exact version
+                sha512:str, # the registry's dist.integrity (base64 sha512 of the tarball)
+                keep, # predicate on a tarball member's name ('package/...'): extract it or not
+                cache:Path=CACHE_DIR, # cache folder (git-ignored)
+               ) -> Path:
+    "The cached folder of `name@version`'s kept files, fetched with `npm pack` and verified by sha512 on first use"
+    dest = cache / f"{name}-{version}"
+    if (dest / ".complete").exists(): return dest
     npm = shutil.which("npm")
-    if npm is None: sys.exit("build_docs: MathJax is not cached and `npm` is not installed (apt-get install npm)")
+    if npm is None: sys.exit(f"build_docs: {name} is not cached and `npm` is not installed (apt-get install npm)")
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        subprocess.run([npm, "pack", f"mathjax@{MATHJAX_VERSION}", "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-        tgz = Path(tmp) / f"mathjax-{MATHJAX_VERSION}.tgz"
+        subprocess.run([npm, "pack", f"{name}@{version}", "--silent"], cwd=tmp, check=True, stdout=subprocess.DEVNULL)
+        tgz = Path(tmp) / f"{name}-{version}.tgz"
         digest = base64.b64encode(hashlib.sha512(tgz.read_bytes()).digest()).decode()
-        if digest != MATHJAX_SHA512: sys.exit(f"build_docs: {tgz.name} has sha512 {digest}, expected {MATHJAX_SHA512}")
-        keep = lambda n: n == "package/es5/tex-chtml-full.js" or n.startswith("package/es5/output/chtml/fonts/")
+        if digest != sha512: sys.exit(f"build_docs: {tgz.name} has sha512 {digest}, expected {sha512}")
         out = Path(tmp) / "out"
         with tarfile.open(tgz) as tf:
             for mem in tf.getmembers():
@@ -125,9 +131,24 @@ def ensure_mathjax(cache:Path=CACHE_DIR, # cache folder (git-ignored)
                 target = out / Path(mem.name).relative_to("package")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(tf.extractfile(mem).read())
+        (out / ".complete").write_text(sha512)
         if dest.exists(): shutil.rmtree(dest)
         out.rename(dest)
     return dest
+
+def ensure_mathjax(cache:Path=CACHE_DIR, # cache folder (git-ignored)
+                  ) -> Path:
+    "The folder holding MathJax's `es5/` build, fetched with `npm pack` and verified on first use"
+    old = cache / f"mathjax-{MATHJAX_VERSION}"   # a cache written before `.complete` markers
+    if (old / "es5" / "tex-chtml-full.js").exists() and (old / "es5/output/chtml/fonts/woff-v2").is_dir(): return old
+    keep = lambda n: n == "package/es5/tex-chtml-full.js" or n.startswith("package/es5/output/chtml/fonts/")
+    return npm_package("mathjax", MATHJAX_VERSION, MATHJAX_SHA512, keep, cache)
+
+def ensure_minisearch(cache:Path=CACHE_DIR, # cache folder (git-ignored)
+                     ) -> Path:
+    "The folder holding MiniSearch's browser build (`dist/umd/index.js`) and its licence"
+    keep = lambda n: n in ("package/dist/umd/index.js", "package/LICENSE.txt")
+    return npm_package("minisearch", MINISEARCH_VERSION, MINISEARCH_SHA512, keep, cache)
 
 def copy_mathjax(mj:Path, site:Path):
     "Copy the MathJax script and its fonts into `site/mathjax/`"
@@ -205,6 +226,36 @@ def _code_links(h:str) -> str:
     link = re.compile(r"\[`([^`\]]+)`\]\(([^)\s]+)\)")
     return re.sub(r"<pre\b.*?</pre>", lambda m: link.sub(r'<a href="\2"><code>\1</code></a>', m.group(0)), h, flags=re.DOTALL)
 
+_MATH_PUNCT = re.compile(r"(?<![$\\])(\$[^$\n<>]+\$)([.,;:!?)\]]+)")
+
+def _outside_code(h:str, f) -> str:
+    "Apply `f` to the parts of HTML `h` outside <pre> and <code> elements"
+    parts = re.split(r"(<pre\b.*?</pre>|<code\b.*?</code>)", h, flags=re.DOTALL)
+    return "".join(p if i % 2 else f(p) for i, p in enumerate(parts))
+
+def _nowrap_math_punct(h:str) -> str:
+    "Inline math and the punctuation right after it in one unbreakable span, so a lone '.' never wraps onto a line of its own"
+    return _outside_code(h, lambda p: _MATH_PUNCT.sub(r'<span class="nowrap">\1\2</span>', p))
+
+_SUB = re.compile(r"(?<![\w$\\&/.#-])([A-Za-z])_(?:\{([A-Za-z0-9]{1,4})\}|([A-Za-z0-9]{1,3}))(?![\w])")
+
+def subscripts(h:str) -> str:
+    "Paper symbols written with an underscore in titles and subtitles (f_L, R_tr, f_C) as subscripts, outside code and math"
+    def sub(p):
+        bits = re.split(r"(\$[^$]*\$|<[^>]+>)", p)
+        return "".join(b if i % 2 else _SUB.sub(lambda m: f"{m.group(1)}<sub>{m.group(2) or m.group(3)}</sub>", b) for i, b in enumerate(bits))
+    return _outside_code(h, sub)
+
+def figure_alt(source:str, # the code cell that drew the figure
+               heading:str, # the last heading before it
+              ) -> str:
+    "Alt text of a figure: the titles the cell sets (matplotlib's set_title / suptitle), else the section it belongs to"
+    titles = [t for _, t in re.findall(r"(?:set_title|suptitle)\(\s*[rRfF]{0,2}([\"'])(.+?)\1", source)]
+    clean = lambda t: re.sub(r"\s+", " ", re.sub(r"\{[^{}]*\}", "…", t).replace("$", "").replace("\\", "")).strip()
+    titles = [clean(t) for t in titles if clean(t)]
+    if titles: return "Figure: " + "; ".join(titles)
+    return f"Figure in the section “{heading}”" if heading else "Figure"
+
 class Page:
     "Renders one processed notebook to an HTML fragment, collecting its headings and figures"
     def __init__(self, out_path:Path, # where the page will be written
@@ -214,7 +265,7 @@ class Page:
                  root:str, # relative URL from this page to the site root, e.g. '' or '../'
                 ):
         self.out_path, self.site, self.link_map, self.doc_url, self.root = out_path, site, link_map, doc_url, root
-        self.ids, self.toc, self.n_images = set(), [], 0
+        self.ids, self.toc, self.n_images, self.alt_hint, self.last_heading = set(), [], 0, "figure", ""
         from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
         page = self
         class Renderer(IPythonRenderer):
@@ -232,6 +283,7 @@ class Page:
         i = 1
         while hid in self.ids: hid, i = f"{base}-{i}", i + 1
         self.ids.add(hid)
+        self.last_heading = html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
         if level in (2, 3): self.toc.append((level, hid, re.sub(r"<a\s[^>]*>|</a>", "", text)))
         return f'<h{level} id="{hid}" class="anchored">{text}<a class="anchor-link" href="#{hid}" aria-label="link to this section">#</a></h{level}>\n'
 
@@ -264,7 +316,7 @@ class Page:
             buf.append(line)
         flush()
         parts.extend("</div>" for _ in stack)
-        return _code_links("\n".join(parts)).replace(_PIPE, "|")
+        return _nowrap_math_punct(_code_links("\n".join(parts)).replace(_PIPE, "|"))
 
     def code(self, source:str) -> str:
         from pygments import highlight
@@ -301,7 +353,8 @@ class Page:
             url = self.save_image(data[mime], ext, cell_no, out_no)
             m = meta.get(mime, {}) if isinstance(meta.get(mime), dict) else {}
             size = "".join(f' {k}="{int(m[k])}"' for k in ("width", "height") if k in m)
-            alt = html.escape(_src(data.get("text/plain", "figure")).strip()[:200])
+            plain = _src(data.get("text/plain", "")).strip()
+            alt = html.escape((self.alt_hint if not plain or plain.startswith("<Figure") else plain)[:200], quote=True)
             return (f'<div class="cell-output cell-output-display"><a class="figure-link" href="{url}" target="_blank" title="open the figure at full size">'
                     f'<img src="{url}" alt="{alt}"{size} /></a></div>')
         if mime == "text/markdown":
@@ -335,6 +388,7 @@ class Page:
                 block = f'<details class="code-fold"{" open" if fold == "show" else ""}><summary>{summary}</summary>{block}</details>'
             out.append(block)
         if not _false(opts.get("output", "true")):
+            self.alt_hint = figure_alt(src, self.last_heading)
             out += [self.output(o, cell_no, j, asis) for j, o in enumerate(c.get("outputs", []), 1)]
         body = "\n".join(x for x in out if x)
         if not body: return ""
@@ -387,7 +441,7 @@ pre { background: var(--code-bg); padding: .6rem .8rem; border-radius: .35rem; o
 a.figure-link { cursor: zoom-in; }
 code { font-family: SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .9em; }
 p code, li code, td code { background: var(--code-bg); padding: .05rem .3rem; border-radius: .25rem; }
-.cell-output pre { background: none; }
+.cell-output pre { background: none; font-size: .75rem; }
 .cell-output-stderr pre { border-left-color: #d9534f !important; color: #8a1f1b; }
 .cell-output-error pre { border-left: 2px solid #d9534f; color: #8a1f1b; }
 .cell-output-display img { max-width: 100%; height: auto; }
@@ -402,9 +456,96 @@ table { border-collapse: collapse; margin: 1rem 0; font-size: .92rem; } th, td {
 .pager { display:flex; justify-content: space-between; gap: 1rem; margin-top: 3rem; padding-top: 1rem; border-top: 1px solid var(--border); }
 footer.site-footer { color: var(--muted); font-size: .82rem; padding: 1.5rem 0; }
 mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
+main.content table { display: block; max-width: 100%; overflow-x: auto; }
+.nowrap { white-space: nowrap; }
+.navbar .search { margin-left: auto; position: relative; align-self: center; }
+.navbar .search input { width: 16rem; padding: .25rem .55rem; border: 0; border-radius: .3rem; font-size: .9rem; }
+.search-results { position: absolute; right: 0; top: 2.1rem; width: 30rem; max-width: 90vw; max-height: 70vh; overflow-y: auto; margin: 0; padding: .3rem 0;
+  list-style: none; background: #fff; color: var(--fg); border: 1px solid var(--border); border-radius: .35rem; box-shadow: 0 .4rem 1.2rem rgba(0,0,0,.15); }
+.search-results li a { display: block; padding: .35rem .8rem; color: var(--fg); font-size: .9rem; font-weight: 400; }
+.search-results li a:hover, .search-results li a:focus, .search-results li.current a { background: #e9f2fc; text-decoration: none; }
+.search-results .hit-page { font-weight: 600; color: var(--accent); } .search-results .hit-section { color: var(--muted); }
+.search-results .hit-snippet { display: block; color: var(--muted); font-size: .8rem; }
+.search-results .none { padding: .35rem .8rem; color: var(--muted); }
 @media (max-width: 100rem) { .layout { grid-template-columns: var(--side) minmax(0,1fr); } .toc { display:none; } }
 @media (max-width: 48rem) { .layout { grid-template-columns: minmax(0,1fr); } .sidebar { position: static; max-height: none; } }
 """
+
+SITE_JS = r"""// The sidebar shows the current page's entry; the search box searches every page offline (MiniSearch, served locally)
+(function () {
+  const root = document.documentElement.dataset.root || '';
+  const side = document.querySelector('.sidebar'), active = side && side.querySelector('a.active');
+  if (side && active) {
+    const s = side.getBoundingClientRect(), a = active.getBoundingClientRect();
+    if (a.top < s.top || a.bottom > s.bottom) side.scrollTop += a.top - s.top - (s.height - a.height) / 2;
+  }
+  const input = document.getElementById('search-input'), list = document.getElementById('search-results');
+  if (!input || !list) return;
+  let index = null, loading = null, hits = [], current = -1;
+  const load = src => new Promise((resolve, reject) => {
+    const el = document.createElement('script'); el.src = root + src; el.onload = resolve;
+    el.onerror = () => reject(new Error('cannot load ' + src)); document.head.appendChild(el);
+  });
+  const ready = () => loading || (loading = load('search/minisearch.js').then(() => load('search/index.js')).then(() => {
+    index = new MiniSearch({ fields: ['title', 'heading', 'text'], storeFields: ['title', 'title_html', 'heading', 'href', 'page', 'snippet'],
+      searchOptions: { boost: { title: 4, heading: 2 }, prefix: true, fuzzy: 0.15, combineWith: 'AND' } });
+    index.addAll(window.NTK_SEARCH_DOCS);
+    return index;
+  }));
+  const esc = t => t.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+  function show(query) {
+    hits = []; current = -1;
+    if (!query) { list.hidden = true; list.innerHTML = ''; return; }
+    const best = new Map();   // one entry per page: its best-scoring section, pages in the order of their best score
+    for (const r of index.search(query)) if (!best.has(r.page)) best.set(r.page, r);
+    hits = [...best.values()].slice(0, 12);
+    list.innerHTML = hits.length ? hits.map(r => '<li><a href="' + root + r.href + '"><span class="hit-page">' + r.title_html + '</span>' +
+        (r.heading && r.heading !== r.title ? ' <span class="hit-section">› ' + esc(r.heading) + '</span>' : '') +
+        '<span class="hit-snippet">' + r.snippet + '</span></a></li>').join('')
+      : '<li class="none">No page matches “' + esc(query) + '”</li>';
+    list.hidden = false;
+    if (window.MathJax && MathJax.typesetPromise) MathJax.typesetPromise([list]).catch(() => {});   // formulas in headings and snippets
+  }
+  function move(step) {
+    const items = list.querySelectorAll('li'); if (!hits.length) return;
+    if (current >= 0) items[current].classList.remove('current');
+    current = (current + step + hits.length) % hits.length; items[current].classList.add('current');
+    items[current].scrollIntoView({ block: 'nearest' });
+  }
+  input.addEventListener('focus', ready);
+  input.addEventListener('input', () => ready().then(() => show(input.value.trim())));
+  input.addEventListener('keydown', e => {
+    if (e.key === 'ArrowDown') { e.preventDefault(); move(1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); move(-1); }
+    else if (e.key === 'Enter' && hits.length) { window.location.href = root + hits[Math.max(current, 0)].href; }
+    else if (e.key === 'Escape') { input.value = ''; show(''); }
+  });
+  document.addEventListener('click', e => { if (!e.target.closest('.search')) list.hidden = true; });
+})();
+"""
+
+def search_documents(body:str, # a page's rendered HTML fragment
+                     p:dict, # the page record (title, description, href)
+                     max_chars:int=6000, # text kept per section
+                    ) -> list[dict]:
+    "One search document per section of a page (split at h2/h3): page title, heading, prose and docstrings (code left out)"
+    body = re.sub(r"<pre\b.*?</pre>|<script\b.*?</script>|<style\b.*?</style>", " ", body, flags=re.DOTALL)
+    text_of = lambda h: re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", h))).strip()
+    parts = re.split(r'(<h[23] id="[^"]+"[^>]*>.*?</h[23]>)', body, flags=re.DOTALL)
+    docs, heading, anchor = [], p["title"], ""
+    chunks = [(heading, anchor, p.get("description", "") + " " + parts[0])]
+    for h, content in zip(parts[1::2], parts[2::2]):
+        m = re.match(r'<h[23] id="([^"]+)"', h)
+        chunks.append((text_of(re.sub(r'<a class="anchor-link".*?</a>', "", h, flags=re.DOTALL)), m.group(1), content))
+    for heading, anchor, content in chunks:
+        text = text_of(content)
+        if not text and not anchor: continue
+        snippet = text[:160]
+        if snippet.count("$") % 2: snippet = snippet[:snippet.rindex("$")]   # no half formula: the snippet is typeset
+        docs.append(dict(title=p["title"], title_html=subscripts(html.escape(p["title"])), heading=heading, text=text[:max_chars],
+                         snippet=subscripts(html.escape(snippet.rstrip() + ("…" if len(text) > len(snippet) else ""), quote=False)),
+                         href=p["href"] + (f"#{anchor}" if anchor else ""), page=p["href"]))
+    return docs
 
 MATHJAX_CONFIG = """<script>
 window.MathJax = {
@@ -423,8 +564,8 @@ def nav_html(tree:list, current:str, root:str) -> str:
             items.append(f'<li><span class="section-name">{html.escape(it[0])}</span>{nav_html(it[1], current, root)}</li>')
         else:
             active = ' class="active" aria-current="page"' if it["href"] == current else ""
-            num = re.match(r"^(\d+)[a-zA-Z]*_", Path(it["source"]).name)   # the notebook number the prose refers to ("notebook 05")
-            label = (f'<span class="nb-num">{num.group(1)}</span> ' if num else "") + html.escape(it["title"])
+            num = re.match(r"^(\d+[a-zA-Z]*)_", Path(it["source"]).name)   # the notebook number the prose refers to ("notebook 05", "00a")
+            label = (f'<span class="nb-num">{num.group(1)}</span> ' if num else "") + subscripts(html.escape(it["title"]))
             items.append(f'<li><a href="{root}{it["href"]}"{active}>{label}</a></li>')
     return "<ul>" + "".join(items) + "</ul>"
 
@@ -435,11 +576,11 @@ def inline_md(page:Page, text:str) -> str:
 def page_html(cfg, tree, p, body, page, prev, nxt) -> str:
     root, title, desc = page.root, p["title"], p.get("description", "")
     toc = "".join(f'<li class="lvl{l}"><a href="#{i}">{t}</a></li>' for l, i, t in page.toc)
-    pager = '<nav class="pager">' + (f'<a href="{root}{prev["href"]}">&larr; {html.escape(prev["title"])}</a>' if prev else "<span></span>") \
-            + (f'<a href="{root}{nxt["href"]}">{html.escape(nxt["title"])} &rarr;</a>' if nxt else "<span></span>") + "</nav>"
+    pager = '<nav class="pager">' + (f'<a href="{root}{prev["href"]}">&larr; {subscripts(html.escape(prev["title"]))}</a>' if prev else "<span></span>") \
+            + (f'<a href="{root}{nxt["href"]}">{subscripts(html.escape(nxt["title"]))} &rarr;</a>' if nxt else "<span></span>") + "</nav>"
     site_title = html.escape(cfg.get("title") or cfg.get("lib_name") or "")
     return f"""<!DOCTYPE html>
-<html lang="en">
+<html lang="en" data-root="{root}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -452,18 +593,21 @@ def page_html(cfg, tree, p, body, page, prev, nxt) -> str:
 {MATHJAX_CONFIG.replace('__ROOT__', root)}
 </head>
 <body>
-<header class="navbar"><a href="{root}index.html">{site_title}</a><span class="tagline">{html.escape(cfg.get("description", ""))}</span></header>
+<header class="navbar"><a href="{root}index.html">{site_title}</a><span class="tagline">{html.escape(cfg.get("description", ""))}</span>
+<div class="search" role="search"><input type="search" id="search-input" placeholder="Search the docs" aria-label="Search the documentation" autocomplete="off" spellcheck="false">
+<ol id="search-results" class="search-results" hidden></ol></div></header>
 <div class="layout">
 <nav class="sidebar" aria-label="pages">{nav_html(tree, p["href"], root)}</nav>
 <main class="content">
-<header class="title-block"><h1 class="title">{html.escape(title)}</h1>
-{f'<div class="description subtitle">{inline_md(page, desc)}</div>' if desc else ''}</header>
+<header class="title-block"><h1 class="title">{subscripts(html.escape(title))}</h1>
+{f'<div class="description subtitle">{subscripts(inline_md(page, desc))}</div>' if desc else ''}</header>
 {body}
 {pager}
 <footer class="site-footer">Generated from <code>{html.escape(p["source"])}</code> by <code>tools/build_docs.py</code> (nbdev processing, offline rendering).</footer>
 </main>
 <aside class="toc">{'<h2>On this page</h2><ul>' + toc + '</ul>' if toc else ''}</aside>
 </div>
+<script src="{root}assets/site.js"></script>
 </body>
 </html>
 """
@@ -471,6 +615,7 @@ def page_html(cfg, tree, p, body, page, prev, nxt) -> str:
 def build_site(proc:Path, # the processed notebooks
                out:Path, # output folder
                mathjax:Path, # MathJax's cached package folder
+               minisearch:Path|None=None, # MiniSearch's cached package folder (None: no search box index)
               ) -> list:
     "Render every page of the navigation; returns the page records (also written to `pages.json`)"
     from nbdev.config import get_config
@@ -495,6 +640,12 @@ def build_site(proc:Path, # the processed notebooks
     styles = nbs / "styles.css"
     (out / "styles.css").write_text(styles.read_text() if styles.exists() else "")
     copy_mathjax(mathjax, out)
+    (out / "assets/site.js").write_text(SITE_JS)
+    (out / "search").mkdir()
+    if minisearch is not None:
+        shutil.copy2(minisearch / "dist/umd/index.js", out / "search/minisearch.js")
+        shutil.copy2(minisearch / "LICENSE.txt", out / "search/MINISEARCH-LICENSE.txt")
+    search_docs = []
     for f in proc.rglob("*"):  # images referenced from markdown cells
         rel = f.relative_to(proc)
         if f.suffix.lower() in IMAGE_EXTS and not any(x.startswith(("_", ".")) for x in rel.parts):
@@ -519,9 +670,12 @@ def build_site(proc:Path, # the processed notebooks
             body = page.render({"cells": [{"cell_type": "markdown", "source": text}]}, p["source"])
         prev, nxt = (pages[i - 1] if i else None), (pages[i + 1] if i + 1 < len(pages) else None)
         dest.write_text(page_html(cfg, tree, p, body, page, prev, nxt), encoding="utf-8")
+        search_docs += search_documents(body, p)
         records.append(dict(source=p["source"], href=p["href"], title=p["title"], description=p["description"],
                             images=page.n_images, headings=[h for _, h, _ in page.toc]))
     (out / "pages.json").write_text(json.dumps(records, indent=1))
+    for i, doc in enumerate(search_docs): doc["id"] = i
+    (out / "search/index.js").write_text("window.NTK_SEARCH_DOCS = " + json.dumps(search_docs, ensure_ascii=False) + ";\n", encoding="utf-8")
     (out / ".nojekyll").write_text("")
     for link in missing_anchors(out): print(f"warning: {link}: no such anchor")
     return records
@@ -616,7 +770,7 @@ def main(argv=None) -> int:
     if args.readme:
         print(f"wrote {make_readme(proc).relative_to(ROOT)} ({t1 - t0:.1f}s)")
         return 0
-    records = build_site(proc, ROOT / args.out, ensure_mathjax())
+    records = build_site(proc, ROOT / args.out, ensure_mathjax(), ensure_minisearch())
     if not args.no_readme and readme_stale(): print(f"wrote {make_readme(proc).relative_to(ROOT)} (index.ipynb was newer)")
     t2 = time.perf_counter()
     print(f"built {len(records)} pages into {args.out}/ in {t2 - t0:.1f}s (nbdev processing {t1 - t0:.1f}s, rendering {t2 - t1:.1f}s)")

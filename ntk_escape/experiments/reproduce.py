@@ -146,7 +146,11 @@ def effect_ratios(summary:list[dict]) -> dict:
                 ratio_vs_ntk=best["test_loss_mean"] / ntk["test_loss_mean"] if ntk else None)
 
 # %% ../../nbs/13_reproduce.ipynb #7bc6c8f0
-def _lam_label(lam:float) -> str: return "λ = 0" if lam == 0 else f"λ = {lam:g}"
+def _lam_label(lam:float) -> str:
+    "The legend entry of a weight, typeset: λ = 0, 0.001, 10^-5"
+    mant, _, exp = f"{lam:g}".partition("e")
+    value = mant if not exp else ("" if mant == "1" else mant + r"\times") + f"10^{{{int(exp)}}}"
+    return rf"$\lambda = {value}$"
 
 def plot_reproduction(rows:list[dict], # annotated log rows of the grid
                       d:int, # input dimension (the x axis is log_d t)
@@ -157,7 +161,7 @@ def plot_reproduction(rows:list[dict], # annotated log rows of the grid
     import matplotlib.pyplot as plt
     lams = sorted({r["lam"] for r in rows})
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
-    colors = plt.cm.viridis(torch.linspace(0, 0.9, len(lams)).tolist())
+    colors = plt.cm.plasma(torch.linspace(0, 0.8, len(lams)).tolist())   # dark blue to orange: every curve stands out on white
     for c, lam in zip(colors, lams):
         mine = [r for r in rows if r["lam"] == lam and r["step"] >= 1]
         times = sorted({r["time"] for r in mine})
@@ -167,9 +171,10 @@ def plot_reproduction(rows:list[dict], # annotated log rows of the grid
             mean = torch.stack([t.mean() for t in v]); std = torch.stack([t.std(unbiased=False) for t in v])
             ax.plot(x, mean, color=c, label=_lam_label(lam))
             ax.fill_between(x, mean - std, mean + std, color=c, alpha=0.2, lw=0)
-    names = ("‖J_⊥U‖² = n·R_tr  (the figure's “R₁”)", "train loss", "test loss")
-    for ax, name in zip(axes, names):
-        ax.set_xlabel("log_d t   (t = lr × step: gradient time)"); ax.set_title(name); ax.grid(alpha=0.3)
+    names = (r"$\|J_\perp U\|^2 = n\,R_{tr}$  (the figure's $R_1$)", "train loss", "test loss")
+    ylabels = (r"$\|J_\perp U\|^2$", "train loss (MSE)", "test loss (MSE)")
+    for ax, name, ylabel in zip(axes, names, ylabels):
+        ax.set_xlabel(r"$\log_d t$   ($t$ = lr $\times$ step: gradient time)"); ax.set_ylabel(ylabel); ax.set_title(name); ax.grid(alpha=0.3)
     axes[0].set_yscale("symlog", linthresh=1e-1)
     if ntk_test_loss is not None: axes[2].axhline(ntk_test_loss, color="k", ls="--", lw=1, label="NTK ridge (best)")
     axes[2].legend(fontsize=8)
