@@ -73,6 +73,8 @@ SWEEP_TASKS = {   # task -> what it measures (the notebook that explains it, and
     "ntk_escape.experiments.feature_learning:feature_learning_point": "full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
     "ntk_escape.experiments.higher_order:higher_order_point": "f_L + f_Q + f_C against f_L + f_Q and the NTK on (He1 + He3)(beta^T x) (nb 15; results/higher_order*)",
     "ntk_escape.experiments.mlp_realistic:mlp_threshold_point": "the authors' realistic ReLU MLP: smallest n = c d^2 with test loss < 0.1 (nb 16; results/mlp_realistic*)",
+    "ntk_escape.experiments.depth:depth_point": "a 3-layer symmetric network, f_L, f_L + f_Q and f_L + f_Q + lam R_tr by the same GD at n = d^1.5 (nb 22; results/depth)",
+    "ntk_escape.experiments.real_data:real_data_point": "the authors' cifar_sgd CNN and its Taylor models by minibatch SGD on digits or CIFAR-10 (nb 23; results/real_data*)",
 }
 
 # %% ../nbs/20_cli.ipynb #fffda470
