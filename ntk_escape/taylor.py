@@ -53,25 +53,25 @@ class TwoLayerModule(nn.Module):
     def forward(self, x:Tensor) -> Tensor: return self.activation(x @ self.W.T) @ self.a
 
 # %% ../nbs/21_taylor.ipynb #f4198b29
-def _path_fn(model:nn.Module, theta:dict, U:dict, x:Tensor):
-    "t -> (f(x; theta + tU),): the module along the straight path, as a one-tuple"
+def _path_fn(model:nn.Module, x:Tensor):
+    "theta -> (f(x; theta),): the module as a function of its parameters, as a one-tuple"
     buffers = dict(model.named_buffers())
-    return lambda t: (functional_call(model, {**buffers, **{k: theta[k] + t * U[k] for k in theta}}, (x,)),)
+    return lambda theta: (functional_call(model, {**buffers, **theta}, (x,)),)
 
-def _lift(h):
-    "t -> (*h(t), d/dt of h's last output): one more derivative by one forward-mode jvp"
-    def lifted(t):
-        primal, tangent = jvp(h, (t,), (torch.ones_like(t),))
+def _lift(h, U:dict):
+    "theta -> (*h(theta), D(last output of h)[U]): one more derivative along U by one forward-mode jvp"
+    def lifted(theta):
+        primal, tangent = jvp(h, (theta,), (U,))
         return primal + (tangent[-1],)
     return lifted
 
 # %% ../nbs/21_taylor.ipynb #03b25262
-def _lift_reverse(h):
+def _lift_reverse(h, U:dict):
     "The same lift with two vjps instead of a jvp (the double-vjp trick)"
-    def lifted(t):
-        last, pull, outs = vjp(lambda s: (lambda o: (o[-1], o))(h(s)), t, has_aux=True)
+    def lifted(theta):
+        last, pull, outs = vjp(lambda th: (lambda o: (o[-1], o))(h(th)), theta, has_aux=True)
         _, pull2 = vjp(lambda c: pull(c)[0], torch.zeros_like(last))
-        return outs + (pull2(torch.ones_like(t))[0],)
+        return outs + (pull2(U)[0],)
     return lifted
 
 LIFTS = dict(jvp=_lift, double_vjp=_lift_reverse)   # how one more derivative is taken
@@ -87,9 +87,9 @@ def path_derivatives(model:nn.Module, # the module; its current parameters are t
     theta = base_parameters(model); check_movement(theta, U)
     order, lift = check_int("order", order, minimum=0), LIFTS[check_choice("method", method, tuple(LIFTS))]
     check_tensor("x", x)
-    fn = _path_fn(model, theta, U, x)
-    for _ in range(order): fn = lift(fn)
-    return list(fn(torch.zeros((), dtype=next(iter(theta.values())).dtype, device=x.device)))
+    fn = _path_fn(model, x)
+    for _ in range(order): fn = lift(fn, U)
+    return list(fn(theta))
 
 # %% ../nbs/21_taylor.ipynb #db28b806
 def taylor_terms(model:nn.Module, # the module; its current parameters are theta_0
@@ -202,12 +202,18 @@ def empirical_gram(model:nn.Module, # the module at theta_0
 # %% ../nbs/21_taylor.ipynb #056b4344
 def gram_matvec_fn(model:nn.Module, # the module at theta_0
                    X:Tensor, # training inputs
+                   chunk:int=1024, # inputs per vjp / jvp call
                   ):
-    "v -> J J^T v at X (one vjp and one jvp), matrix-free"
-    theta = base_parameters(model)
-    f = lambda th: _scalar_outputs(model, th, X)
-    _, pull = vjp(f, theta)
-    return lambda v: jvp(f, (theta,), (pull(v)[0],))[1]
+    "v -> J J^T v at X, matrix-free: J^T v summed over chunks of vjps, then J (J^T v) by one jvp per chunk"
+    theta, chunk = base_parameters(model), check_int("chunk", chunk, minimum=1)
+    fns = [(lambda xc: lambda th: _scalar_outputs(model, th, xc))(X[i:i + chunk]) for i in range(0, X.shape[0], chunk)]
+    def matvec(v:Tensor) -> Tensor:
+        Jtv = None
+        for f, vc in zip(fns, v.split(chunk)):
+            g = vjp(f, theta)[1](vc)[0]
+            Jtv = g if Jtv is None else {k: Jtv[k] + g[k] for k in Jtv}
+        return torch.cat([jvp(f, (theta,), (Jtv,))[1] for f in fns])
+    return matvec
 
 # %% ../nbs/21_taylor.ipynb #a77db6e6
 GRAM_METHODS = ("dense", "lanczos")
@@ -218,7 +224,7 @@ def _top_eigenpairs(model:nn.Module, X:Tensor, n_k:int, method:str, chunk:int) -
         evals, evecs = torch.linalg.eigh(empirical_gram(model, X, chunk).double())
         return evals.flip(-1), evecs.flip(-1)
     from scipy.sparse.linalg import LinearOperator, eigsh
-    n, mv = X.shape[0], gram_matvec_fn(model, X)
+    n, mv = X.shape[0], gram_matvec_fn(model, X, chunk)
     op = LinearOperator((n, n), dtype=np.float64, matvec=lambda v: mv(torch.as_tensor(v.ravel(), dtype=X.dtype, device=X.device)).double().cpu().numpy())
     evals, evecs = eigsh(op, k=n_k, which="LA", tol=1e-12)
     order = np.argsort(evals)[::-1].copy()
@@ -229,7 +235,7 @@ def empirical_top_directions(model:nn.Module, # the module at theta_0
                              X:Tensor, # training inputs, n of them
                              n_k:int, # number of top directions
                              method:str="dense", # 'dense' (chunked Gram + eigh) or 'lanczos' (matrix-free, top n_k only)
-                             chunk:int=256, # rows of J held at once ('dense')
+                             chunk:int=256, # rows of J held at once ('dense'), inputs per call ('lanczos')
                             ) -> TopDirections:
     "The top n_k right singular directions of the module's Jacobian at X, as nb 03's TopDirections"
     base_parameters(model); check_tensor("X", X); check_choice("method", method, GRAM_METHODS)
@@ -252,18 +258,18 @@ def empirical_r_tr(model:nn.Module, # the module at theta_0
     return penalty_tr(td, fl)[0]
 
 # %% ../nbs/21_taylor.ipynb #fc463523
-def _median_seconds(fn, repeats:int) -> float:
-    "Median wall time of fn() over `repeats` calls, after one warm-up call"
+def _fastest_seconds(fn, repeats:int) -> float:
+    "Fastest wall time of fn() over `repeats` calls, after one warm-up call (the least disturbed by other load)"
     fn(); times = []
     for _ in range(repeats):
         t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return min(times)
 
 def taylor_step_cost(model:nn.Module, # the module at theta_0
                      x:Tensor, # a batch of inputs
                      orders=(1, 2, 3), # Taylor orders K to time
                      methods=("jvp", "double_vjp"), # lifts to time
-                     repeats:int=5, # timed calls per entry
+                     repeats:int=7, # timed calls per entry
                     ) -> list[dict]:
     "Seconds per forward + backward of the order-K Taylor model, and as a multiple of one forward + backward of f"
     repeats = check_int("repeats", repeats, minimum=1)
@@ -272,13 +278,13 @@ def taylor_step_cost(model:nn.Module, # the module at theta_0
         def run():
             m.zero_grad(); (m(x) - y).square().mean().backward()
         return run
-    base = _median_seconds(step(model), repeats)
+    base = _fastest_seconds(step(model), repeats)
     rows = [dict(model="f", order=0, method="-", seconds=base, ratio=1.0)]
     for method in methods:
         for K in orders:
             tm = TaylorModel(model, K, method)
             with torch.no_grad():
                 for p in tm.movement: p.normal_(0, 1e-2)
-            s = _median_seconds(step(tm), repeats)
+            s = _fastest_seconds(step(tm), repeats)
             rows.append(dict(model=f"order {K}", order=K, method=method, seconds=s, ratio=s / base))
     return rows
