@@ -102,8 +102,8 @@ def spectrum_command(args) -> dict:
 # %% ../nbs/20_cli.ipynb #8b76429b
 SWEEP_TASKS = {   # task -> what it measures (its notebook and committed specifications), and what a point costs
     "ntk_escape.experiments.generalisation:sample_complexity_point": dict(
-        what="NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*)",
-        cost="median 9 s, at most 17 min (d = 64, the largest n = d^alpha)"),
+        what="NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*; the separation of nb 17: results/separation_*)",
+        cost="median 6 s, at most 17 min (d = 64, the largest n = d^alpha)"),
     "ntk_escape.experiments.feature_learning:feature_learning_point": dict(
         what="full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
         cost="median 2 s, at most 20 min (d = 64)"),
@@ -113,6 +113,12 @@ SWEEP_TASKS = {   # task -> what it measures (its notebook and committed specifi
     "ntk_escape.experiments.mlp_realistic:mlp_threshold_point": dict(
         what="the authors' realistic ReLU MLP: smallest n = c d^2 with test loss < 0.1 (nb 16; results/mlp_realistic*)",
         cost="2 to 17 min for d = 10 to 40; with device='cuda' on one H200, 32 s (d = 50) and 25 s (d = 100)"),
+    "ntk_escape.experiments.depth:depth_point": dict(
+        what="a 3-layer symmetric network, f_L, f_L + f_Q and f_L + f_Q + lam R_tr by the same GD at n = d^1.5 (nb 22; results/depth)",
+        cost="median 76 s, at most 4 min (d = 16, width 128)"),
+    "ntk_escape.experiments.real_data:real_data_point": dict(
+        what="the authors' cifar_sgd CNN and its Taylor models by minibatch SGD on digits or CIFAR-10 (nb 23; results/real_data*)",
+        cost="median 43 s, at most 3 min (digits at CPU size)"),
 }
 
 # %% ../nbs/20_cli.ipynb #c5e20035

@@ -117,3 +117,44 @@ def test_threads_option(tmp_path):
     assert res.returncode == 0 and "(auto: " in res.stdout.splitlines()[0]
     res = run("taylor", "--threads", "zero")
     assert res.returncode == 2 and res.stderr.startswith("error: threads must be 'auto' or an integer >= 1")
+
+# Issue 20: the depth and real-data tasks reach the sweep, with one-line errors for bad points and data folders
+DEPTH, REAL = "ntk_escape.experiments.depth:depth_point", "ntk_escape.experiments.real_data:real_data_point"
+
+def sweep(out, task, *assignments):
+    args = ["sweep", "--task", task, "--out", str(out), "--quiet"]
+    if not any("," in a for a in assignments): assignments += ("seed=0,",)   # a sweep needs a grid
+    for a in assignments: args += ["--grid" if "," in a else "--fixed", a]
+    return run(*args)
+
+@pytest.mark.parametrize("task, assignments, msg", [
+    (DEPTH, ["method=ntk"], "error: method must be one of 'full', 'fl', 'flq'"),
+    (DEPTH, ["lam=-1"], "error: lam must be >= 0"),
+    (DEPTH, ["dtype=\"int64\""], "error: dtype must be one of"),
+    (DEPTH, ["depth=1"], "error: depth must be an integer >= 2"),
+    (REAL, ["data=\"cifar10\""], "error: data='cifar10' needs data_dir"),
+    (REAL, ["data=\"cifar10\"", "data_dir=\"/nonexistent/cifar\""], "error: data_dir '/nonexistent/cifar' is not a folder"),
+    (REAL, ["depth=4"], "error: depth = 4 is too deep for digits"),
+    (REAL, ["method=\"f\""], "error: method must be one of"),
+])
+def test_sweep_tasks_bad_points(tmp_path, task, assignments, msg):
+    res = sweep(tmp_path / "out", task, *assignments)
+    assert res.returncode == 2 and res.stderr.startswith(msg) and "Traceback" not in res.stderr, res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+def test_sweep_cifar_folder_that_is_not_cifar(tmp_path):
+    (tmp_path / "data").mkdir(); (tmp_path / "data" / "readme.txt").write_text("not images")
+    res = sweep(tmp_path / "out", REAL, "data=\"cifar10\"", f"data_dir=\"{tmp_path / 'data'}\"")
+    assert res.returncode == 2 and "is not CIFAR-10: expected data_batch_1" in res.stderr and "Traceback" not in res.stderr
+
+def test_sweep_real_data_on_fake_cifar_and_depth(tmp_path):
+    "Both tasks run end to end through the CLI at toy size (the CIFAR loader on fake files in CIFAR-10's format)"
+    from ntk_escape.experiments.real_data import write_fake_cifar10
+    write_fake_cifar10(tmp_path / "data", per_batch=40)
+    res = sweep(tmp_path / "real", REAL, "method=full,flq", "data=\"cifar10\"", f"data_dir=\"{tmp_path / 'data'}\"", "channels=2",
+                "depth=1", "batch=8", "epochs=2", "lam=0.1", "n_k=2")
+    assert res.returncode == 0 and "2/2 points finished" in res.stdout, res.stderr
+    rec = json.loads(next((tmp_path / "real" / "points").glob("*.json")).read_text())["result"]
+    assert len(rec["logs"]) == 2 and rec["status"] == "completed"
+    res = sweep(tmp_path / "depth", DEPTH, "method=full,fl,flq", "d=4", "width=8", "steps=3", "n_test=20", "lam=0.5")
+    assert res.returncode == 0 and "3/3 points finished" in res.stdout, res.stderr

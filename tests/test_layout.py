@@ -7,9 +7,9 @@ import pytest, yaml
 from conftest import ROOT, NBS
 
 PKG = ROOT / "ntk_escape"
-METHOD = ["core", "data", "model", "ntk", "spectrum", "regulariser", "training", "baselines"]
+METHOD = ["core", "data", "model", "ntk", "spectrum", "regulariser", "training", "baselines", "taylor"]
 SUBPACKAGES = {"theory": {"expressivity", "landscape", "optimisation"},
-               "experiments": {"generalisation", "reproduce", "feature_learning", "higher_order", "mlp_realistic"}}
+               "experiments": {"generalisation", "reproduce", "feature_learning", "higher_order", "mlp_realistic", "depth", "real_data"}}
 
 def imported_modules(path:Path) -> set[str]:
     "Absolute names (ntk_escape.…) of the package modules that `path` imports"
