@@ -129,7 +129,7 @@ def plot_separation(rows:list[dict], # rows of a sample-complexity results.csv
         c, mk = SEP_STYLE.get(m, ("k", "o"))
         lo, hi = np.array(e["n_star_ci"]).T if e["n_star_ci"] else ([], [])
         ax.errorbar(e["d"], e["n_star"], np.maximum(0, [np.subtract(e["n_star"], lo), np.subtract(hi, e["n_star"])]), color=c, marker=mk, ms=4,
-                    capsize=2, label=f"{m}: p = {e['p']:.2f} [{e['ci'][0]:.2f}, {e['ci'][1]:.2f}]")
+                    capsize=2, label=f"{m}: p = {e['p']:.2f} [{e['ci'][0]:.2f}, {e['ci'][1]:.2f}]" if math.isfinite(e["p"]) else f"{m}: p not measured")
         for d, what in e["censored"].items():
             ax.plot(int(d), float(int(d) ** float(what.split("^")[1])), marker="^" if ">" in what else "v", mfc="none", color=c, ms=7)
     ds = np.array(sorted({d for e in rec.values() for d in e["d"]} | {int(d) for e in rec.values() for d in e["censored"]}), dtype=float)
@@ -138,6 +138,7 @@ def plot_separation(rows:list[dict], # rows of a sample-complexity results.csv
             d0, n0 = rec[m]["d"][0], rec[m]["n_star"][0]
             ax.plot(ds, n0 * (ds / d0) ** p, color="k", ls=ls, lw=1, label=f"theory: $d^{{{p}}}$")
     ax.set_xscale("log"); ax.set_yscale("log"); ax.grid(alpha=0.3, which="both")
+    ax.set_xticks(ds, [f"{d:g}" for d in ds]); ax.xaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_xlabel("input dimension $d$"); ax.set_ylabel(f"$n^*$ (test loss $\\leq {tau:g}$)")
     ax.set_title(f"k = {k}: samples to reach test loss {tau:g}", fontsize=10); ax.legend(fontsize=7)
     return ax
