@@ -8,24 +8,14 @@ from pathlib import Path
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from ntk_escape.report import read_csv
-from ntk_escape.sweep import SweepSpec, grid_points
-from ntk_escape.experiments.separation import exponents_record, plot_separation
+from ntk_escape.experiments.separation import exponents_record, plot_separation, finished_rows
 
 ROOT = Path(__file__).resolve().parents[1]
-
-def complete_rows(folder: Path) -> list:
-    "Rows of the d whose every grid point is finished"
-    spec = SweepSpec.from_dict(json.loads((folder / "sweep.json").read_text()))
-    rows = read_csv(folder / "results.csv") if (folder / "results.csv").exists() else []
-    pts = grid_points(spec)
-    done = {d for d in spec.grid["d"] if sum(r["d"] == d for r in rows) == sum(p["d"] == d for p in pts)}
-    return [r for r in rows if r["d"] in done]
 
 def main() -> int:
     for k in (1, 2):
         folder = ROOT / "results" / f"separation_k{k}"
-        rows = complete_rows(folder)
+        rows = finished_rows(folder)
         if not rows: print(f"{folder.name}: no d finished yet"); continue
         for tau, name in ((0.3, "exponents.json"), (0.5, "exponents_tau0.5.json")):
             (folder / name).write_text(json.dumps(exponents_record(rows, k, tau), indent=2, sort_keys=False) + "\n")

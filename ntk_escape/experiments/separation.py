@@ -12,7 +12,8 @@ from .generalisation import alpha_star, sample_size, SC_METHOD_SPECS
 
 # %% auto #0
 __all__ = ['SEP_STYLE', 'seed_losses', 'censored_alpha_star', 'bootstrap_alpha_star', 'log_slope', 'method_exponent',
-           'exponent_verdict', 'exponents_record', 'plot_separation', 'paired_difference', 'local_exponent']
+           'exponent_verdict', 'exponents_record', 'plot_separation', 'finished_rows', 'paired_difference',
+           'local_exponent']
 
 # %% ../../nbs/17_separation.ipynb #320acee9
 def seed_losses(rows:list[dict], # rows of a sample-complexity results.csv
@@ -142,6 +143,18 @@ def plot_separation(rows:list[dict], # rows of a sample-complexity results.csv
     ax.set_xlabel("input dimension $d$"); ax.set_ylabel(f"$n^*$ (test loss $\\leq {tau:g}$)")
     ax.set_title(f"k = {k}: samples to reach test loss {tau:g}", fontsize=10); ax.legend(fontsize=7)
     return ax
+
+# %% ../../nbs/17_separation.ipynb #788ab5b8
+def finished_rows(folder:str|Path, # a sweep folder (sweep.json, results.csv)
+                 ) -> list[dict]:
+    "The rows of results.csv for the d whose every grid point is finished"
+    from ntk_escape.report import read_csv
+    from ntk_escape.sweep import SweepSpec, grid_points
+    folder = Path(folder); spec = SweepSpec.from_dict(json.loads((folder / "sweep.json").read_text()))
+    rows = read_csv(folder / "results.csv") if (folder / "results.csv").exists() else []
+    pts = grid_points(spec)
+    done = {d for d in spec.grid["d"] if sum(r["d"] == d for r in rows) == sum(p["d"] == d for p in pts)}
+    return [r for r in rows if r["d"] in done]
 
 # %% ../../nbs/17_separation.ipynb #d22d92a5
 def paired_difference(rows:list[dict], # rows of a sample-complexity results.csv
