@@ -17,9 +17,9 @@ from ..report import *
 
 # %% auto #0
 __all__ = ['SC_METHOD_SPECS', 'SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'SCMethod', 'sample_size', 'check_point_sizes',
-           'check_top_directions', 'width', 'validate_point', 'ntk_loo_fit', 'problem_on', 'sample_complexity_point',
-           'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d', 'collapse_table', 'alpha_star_table',
-           'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
+           'check_top_directions', 'width', 'validate_point', 'ntk_loo_fit', 'problem_on', 'point_setup',
+           'sample_complexity_point', 'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d',
+           'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
 
 # %% ../../nbs/12_generalisation.ipynb #421237c9
 @dataclass(frozen=True)
@@ -103,6 +103,36 @@ def problem_on(problem:Problem, # networks and data of the seeds
     net = TwoLayerNet(mv(problem.net.W0), mv(problem.net.a), problem.net.activation)
     return Problem(net, mv(problem.X), mv(problem.y), mv(problem.X_test), mv(problem.y_test), problem.seeds, problem.config, problem.target)
 
+# %% ../../nbs/12_generalisation.ipynb #a05828e3
+def point_setup(method:str, # one of SC_METHODS
+                d:int, # input dimension
+                alpha:float, # n = floor(d^alpha) training samples
+                seed:int=0, # seed of network, target and data
+                k:int=1, # degree of the dense part of the target
+                m_per_d:float=50, # width m = m_per_d * d^m_power (rounded up to even)
+                n_test:int=2000, # test points
+                steps:int=2000, # gradient steps (trained methods)
+                lr:float=2.0, # learning rate (trained methods)
+                lam_tr:float=10.0, # weight of R_tr ('flq_reg', 'flq_reg_pgd')
+                lam_1:float=0.0, # weight of R_1 ('flq_reg', 'flq_reg_pgd')
+                n_k="d", # top directions: an int, 'd' or 'B'
+                target:str|None=None, # 'paper' or 'low_degree_plus_sparse' (default: 'paper' for k = 1)
+                m_power:float=1, # the width's power of d
+                noise_std:float=1e-4, # std of each entry of the perturbation after every step ('flq_reg_pgd')
+                device:str="cpu", # 'cpu', 'cuda' or 'auto'
+               ) -> tuple:
+    "(problem, TrainConfig) of one sample-complexity point, validated; the config is None for the kernel ridge ('ntk')"
+    validate_point(method, d, alpha, seed, k, m_per_d, n_test, steps, lr, lam_tr, lam_1, n_k, target, m_power, noise_std, device)
+    spec, n, m = SC_METHOD_SPECS[method], sample_size(d, alpha), width(d, m_per_d, m_power)
+    target = target or ("paper" if k == 1 else "low_degree_plus_sparse")
+    dtype = "float64" if method == "ntk" else "float32"
+    pb = problem_on(make_problem(ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=k), (seed,), target, "cpu", dtype), resolve_device(device))
+    if spec.model is None: return pb, None
+    w = dict(lam_tr=lam_tr, lam_1=lam_1) if spec.regularised else dict(lam_tr=0.0, lam_1=0.0)
+    noise = dict(noise="always", noise_std=noise_std) if spec.perturbed else {}
+    nk = resolve_n_k(n_k, d, k, "gaussian")  # an int: TrainConfig cannot resolve 'B' by itself (it does not know k)
+    return pb, TrainConfig(model=spec.model, lr=lr, steps=steps, n_k=nk, log_points=8, dtype=dtype, **w, **noise)
+
 # %% ../../nbs/12_generalisation.ipynb #64206f04
 def sample_complexity_point(method:str, # one of SC_METHODS
                             d:int, # input dimension
@@ -122,27 +152,20 @@ def sample_complexity_point(method:str, # one of SC_METHODS
                             device:str="cpu", # 'cpu', 'cuda' or 'auto'
                            ) -> dict:
     "Test loss of one method on one problem with n = floor(d^alpha): a task for `run_sweep`"
-    validate_point(method, d, alpha, seed, k, m_per_d, n_test, steps, lr, lam_tr, lam_1, n_k, target, m_power, noise_std, device)
-    t0, spec, dev = time.perf_counter(), SC_METHOD_SPECS[method], resolve_device(device)
-    n, m = sample_size(d, alpha), width(d, m_per_d, m_power)
-    target = target or ("paper" if k == 1 else "low_degree_plus_sparse")
-    dtype = "float64" if method == "ntk" else "float32"
-    pb = problem_on(make_problem(ProblemConfig(d=d, m=m, n=n, n_test=n_test, k=k), (seed,), target, "cpu", dtype), dev)
+    t0 = time.perf_counter()
+    pb, cfg = point_setup(method, d, alpha, seed, k, m_per_d, n_test, steps, lr, lam_tr, lam_1, n_k, target, m_power, noise_std, device)
+    n, m, dev = pb.config.n, pb.config.m, resolve_device(device)
     out = dict(n=n, m=m, n_over_d=n / d, n_over_d2=n / d**2)
-    if spec.model is None: out |= ntk_loo_fit(pb)
+    if cfg is None: out |= ntk_loo_fit(pb)
     else:
-        w = dict(lam_tr=lam_tr, lam_1=lam_1) if spec.regularised else dict(lam_tr=0.0, lam_1=0.0)
-        noise = dict(noise="always", noise_std=noise_std) if spec.perturbed else {}
-        nk = resolve_n_k(n_k, d, k, "gaussian")  # an int: TrainConfig cannot resolve 'B' by itself (it does not know k)
-        cfg = TrainConfig(model=spec.model, lr=lr, steps=steps, n_k=nk, log_points=8, dtype=dtype, **w, **noise)
         res = train(pb, cfg, progress=False, on_divergence="mark")
         last = [r for r in res.logs if r["step"] == steps]
         if not last: out |= dict(test_loss=float("nan"), train_loss=float("nan"), status="diverged")
         else:
             r = last[0]
             out |= dict(test_loss=r["test_loss"], train_loss=r["train_loss"], test_mse_fl=r.get("test_mse_fl", float("nan")),
-                        r_tr=r.get("r_tr", float("nan")), u_fro=r["u_fro"], status="completed", n_k=nk, **w)
-            if spec.perturbed: out |= dict(noise_std=noise_std)
+                        r_tr=r.get("r_tr", float("nan")), u_fro=r["u_fro"], status="completed", n_k=cfg.n_k, lam_tr=cfg.lam_tr, lam_1=cfg.lam_1)
+            if cfg.noise != "off": out |= dict(noise_std=noise_std)
     if dev.type != "cpu": out |= dict(device=str(dev))
     return out | dict(seconds=time.perf_counter() - t0, peak_memory_gib=_peak_memory_gib(dev))
 

@@ -8,12 +8,15 @@ import json, math
 from pathlib import Path
 import numpy as np
 from ..core import *
-from .generalisation import alpha_star, sample_size, SC_METHOD_SPECS
+from .generalisation import alpha_star, sample_size, SC_METHOD_SPECS, point_setup
+from ..data import Target, paper_target, low_degree_plus_sparse
+from ..model import TwoLayerNet, linear_term
+from ..training import Problem, train, predict
 
 # %% auto #0
 __all__ = ['SEP_STYLE', 'seed_losses', 'censored_alpha_star', 'bootstrap_alpha_star', 'log_slope', 'method_exponent',
            'exponent_verdict', 'exponents_record', 'plot_separation', 'finished_rows', 'paired_difference',
-           'local_exponent']
+           'local_exponent', 'point_target', 'term_shares', 'fit_parts']
 
 # %% ../../nbs/17_separation.ipynb #320acee9
 def seed_losses(rows:list[dict], # rows of a sample-complexity results.csv
@@ -174,3 +177,34 @@ def paired_difference(rows:list[dict], # rows of a sample-complexity results.csv
 def local_exponent(d0:int, d1:int, f) -> float:
     "The slope of log f(d) between d0 and d1"
     return math.log(f(d1) / f(d0)) / math.log(d1 / d0)
+
+# %% ../../nbs/17_separation.ipynb #7c43fe12
+def point_target(problem:Problem, # a problem from make_problem
+                 i:int=0, # which seed
+                ) -> Target:
+    "The target of the problem's i-th seed, drawn again (it is the first draw of that seed's generator in make_problem)"
+    c, g = problem.config, make_generator(problem.seeds[i])
+    return paper_target(c.d, c.dist, g) if problem.target == "paper" else low_degree_plus_sparse(c.d, c.k, c.dist, g)
+
+# %% ../../nbs/17_separation.ipynb #aa9beb46
+def term_shares(g:torch.Tensor, # predictions at the test inputs, shape (n,)
+                dense:torch.Tensor, sparse:torch.Tensor, # the target's two parts there, shape (n,)
+               ) -> dict:
+    "mse of g against dense + sparse; the least-squares coefficients of g on the two parts (shares) and the mean square of the rest"
+    A = torch.stack([dense, sparse], -1)
+    coef = torch.linalg.lstsq(A, g.unsqueeze(-1)).solution.squeeze(-1)
+    return dict(mse=float((g - dense - sparse).square().mean()), dense_share=float(coef[0]), sparse_share=float(coef[1]),
+                other=float((g - A @ coef).square().mean()))
+
+# %% ../../nbs/17_separation.ipynb #b9adbc8b
+def fit_parts(params:dict, # the arguments of one trained sample_complexity_point (its record's 'params')
+             ) -> list[dict]:
+    "Train the point again; term_shares of its prediction, and for f_L + f_Q of f_L and f_Q apart, on seed 0's test set"
+    pb, cfg = point_setup(**params)
+    res, X, f = train(pb, cfg, progress=False), pb.X_test[0], point_target(pb)
+    dense, sparse, g = f.dense_part(X.double()), f.sparse_part(X.double()), predict(pb, res, X)[0, 0].double()
+    out = [dict(term="f_Q" if cfg.model == "quadntk" else "f_L+f_Q", **term_shares(g, dense, sparse))]
+    if cfg.model == "flq":
+        fl = linear_term(TwoLayerNet(pb.net.W0[0], pb.net.a[0], pb.net.activation), X, res.U[0, 0]).double()
+        out += [dict(term="f_L", **term_shares(fl, dense, sparse)), dict(term="f_Q", **term_shares(g - fl, dense, sparse))]
+    return out
