@@ -4,9 +4,10 @@
 
 # %% ../../nbs/17_separation.ipynb #6a5341c4
 from __future__ import annotations
-import json, math
+import itertools, json, math
 from pathlib import Path
 import numpy as np
+import torch
 from ..core import *
 from .generalisation import alpha_star, sample_size, SC_METHOD_SPECS, point_setup
 from ..data import Target, paper_target, low_degree_plus_sparse
@@ -16,7 +17,7 @@ from ..training import Problem, train, predict
 # %% auto #0
 __all__ = ['SEP_STYLE', 'seed_losses', 'censored_alpha_star', 'bootstrap_alpha_star', 'log_slope', 'method_exponent',
            'exponent_verdict', 'exponents_record', 'plot_separation', 'finished_rows', 'paired_difference',
-           'local_exponent', 'point_target', 'term_shares', 'fit_parts']
+           'local_exponent', 'point_target', 'term_shares', 'low_degree_fraction', 'fit_parts']
 
 # %% ../../nbs/17_separation.ipynb #320acee9
 def seed_losses(rows:list[dict], # rows of a sample-complexity results.csv
@@ -196,15 +197,25 @@ def term_shares(g:torch.Tensor, # predictions at the test inputs, shape (n,)
     return dict(mse=float((g - dense - sparse).square().mean()), dense_share=float(coef[0]), sparse_share=float(coef[1]),
                 other=float((g - A @ coef).square().mean()))
 
+# %% ../../nbs/17_separation.ipynb #b48e6a9f
+def low_degree_fraction(h:torch.Tensor, # values at the inputs, shape (n,)
+                        X:torch.Tensor, # inputs, shape (n, d)
+                        k:int, # the degree
+                       ) -> float:
+    "The fraction of h's mean square that the polynomials of degree <= k in X capture (least squares on the monomials)"
+    cols = [X[:, list(c)].prod(-1) for j in range(k + 1) for c in itertools.combinations_with_replacement(range(X.shape[1]), j)]
+    P = torch.stack(cols, -1)
+    return float((P @ torch.linalg.lstsq(P, h.unsqueeze(-1)).solution).square().mean() / h.square().mean())
+
 # %% ../../nbs/17_separation.ipynb #b9adbc8b
 def fit_parts(params:dict, # the arguments of one trained sample_complexity_point (its record's 'params')
              ) -> list[dict]:
-    "Train the point again; term_shares of its prediction, and for f_L + f_Q of f_L and f_Q apart, on seed 0's test set"
+    "Train the point again; term_shares and low-degree fraction of its prediction, and for f_L + f_Q of f_L and f_Q apart"
     pb, cfg = point_setup(**params)
     res, X, f = train(pb, cfg, progress=False), pb.X_test[0], point_target(pb)
     dense, sparse, g = f.dense_part(X.double()), f.sparse_part(X.double()), predict(pb, res, X)[0, 0].double()
-    out = [dict(term="f_Q" if cfg.model == "quadntk" else "f_L+f_Q", **term_shares(g, dense, sparse))]
+    terms = {"f_Q" if cfg.model == "quadntk" else "f_L+f_Q": g}
     if cfg.model == "flq":
         fl = linear_term(TwoLayerNet(pb.net.W0[0], pb.net.a[0], pb.net.activation), X, res.U[0, 0]).double()
-        out += [dict(term="f_L", **term_shares(fl, dense, sparse)), dict(term="f_Q", **term_shares(g - fl, dense, sparse))]
-    return out
+        terms |= {"f_L": fl, "f_Q": g - fl}
+    return [dict(term=t, **term_shares(h, dense, sparse), low_degree=low_degree_fraction(h, X.double(), pb.config.k)) for t, h in terms.items()]
