@@ -7,8 +7,9 @@
 #   OUT=/path/to/out LIMIT_S=480 bash tools/gpu_separation.sh
 set -uo pipefail
 OUT=${OUT:?set OUT to the output folder}
-LIMIT_S=${LIMIT_S:-480}   # each sweep process is stopped (and writes its results.csv) after this many seconds
-sweep() { timeout "$LIMIT_S" python3 -c 'import sys; from ntk_escape.cli import main; sys.exit(main(sys.argv[1:]))' sweep "$@"; }
+LIMIT_S=${LIMIT_S:-480}   # every sweep still running this many seconds after the start is stopped (finished points are kept)
+DEADLINE=$(( $(date +%s) + LIMIT_S ))
+sweep() { local left=$(( DEADLINE - $(date +%s) )); (( left > 0 )) || return 124; timeout "$left" python3 -c 'import sys; from ntk_escape.cli import main; sys.exit(main(sys.argv[1:]))' sweep "$@"; }
 
 python3 - <<'EOF' || exit 1
 import time, torch
