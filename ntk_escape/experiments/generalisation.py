@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from ..core import *
 from ..ntk import resolve_n_k
+from ..model import TwoLayerNet
 from ..training import *
 from ..baselines import *
 from ..report import *
