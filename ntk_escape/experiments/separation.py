@@ -16,8 +16,8 @@ from ..training import Problem, train, predict
 
 # %% auto #0
 __all__ = ['SEP_STYLE', 'seed_losses', 'censored_alpha_star', 'bootstrap_alpha_star', 'log_slope', 'method_exponent',
-           'exponent_verdict', 'exponents_record', 'plot_separation', 'finished_rows', 'paired_difference',
-           'local_exponent', 'point_target', 'term_shares', 'low_degree_fraction', 'fit_parts']
+           'exponent_verdict', 'exponents_record', 'plot_separation', 'finished_rows', 'merged_rows',
+           'paired_difference', 'local_exponent', 'point_target', 'term_shares', 'low_degree_fraction', 'fit_parts']
 
 # %% ../../nbs/17_separation.ipynb #320acee9
 def seed_losses(rows:list[dict], # rows of a sample-complexity results.csv
@@ -114,7 +114,8 @@ def exponents_record(rows:list[dict], # rows of a sample-complexity results.csv
                       n_star_ci=[[x["n_lo"], x["n_hi"]] for x in e["per_d"] if not x["note"]],
                       censored={str(x["d"]): f"n* {'<=' if x['note'] == '<' else '>'} d^{x['alpha_star']:g}" for x in e["per_d"] if x["note"]},
                       seeds={str(x["d"]): x["seeds"] for x in e["per_d"]}, verdict=exponent_verdict(e["p"], e["ci"], k))
-    return dict(threshold=tau, k=k, methods=out)
+    devices = {str(d): dev for d, dev in sorted({(r["d"], r.get("device") or "cpu") for r in rows})}
+    return dict(threshold=tau, k=k, devices=devices, methods=out)
 
 # %% ../../nbs/17_separation.ipynb #847e0a2f
 SEP_STYLE = dict(ntk=("tab:red", "s"), quadntk=("tab:purple", "v"), flq=("tab:gray", "o"), flq_reg=("tab:blue", "o"),
@@ -159,6 +160,16 @@ def finished_rows(folder:str|Path, # a sweep folder (sweep.json, results.csv)
     pts = grid_points(spec)
     done = {d for d in spec.grid["d"] if sum(r["d"] == d for r in rows) == sum(p["d"] == d for p in pts)}
     return [r for r in rows if r["d"] in done]
+
+# %% ../../nbs/17_separation.ipynb #390e64ad
+def merged_rows(folders, # sweep folders of one grid, in order of preference
+               ) -> list[dict]:
+    "The finished rows of several sweep folders, each d taken from the first folder that finished it"
+    out, seen = [], set()
+    for f in folders:
+        rows = finished_rows(f); new = {r["d"] for r in rows} - seen
+        out += [r for r in rows if r["d"] in new]; seen |= new
+    return out
 
 # %% ../../nbs/17_separation.ipynb #d22d92a5
 def paired_difference(rows:list[dict], # rows of a sample-complexity results.csv
