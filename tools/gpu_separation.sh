@@ -2,7 +2,9 @@
 # The GPU part of the separation sweeps (notebook 17), as run on one H200: a smoke test of every method on CUDA, then
 # k = 1 at d = 64 and 96 and k = 2 at d = 24 of the committed results/separation_k{1,2}_cuda specifications, in four
 # processes sharing the GPU. Each point is written to $OUT/<sweep>/points/ as it finishes, so a run cut short keeps what
-# finished and the same command resumes it; results.csv is rewritten by each sweep as it ends.
+# finished; at the end the point files are packed into $OUT/points.tgz (the device tool does not copy back files whose
+# names hold '='). Unpack it in the repository root (tar xzf points.tgz -C results) and rewrite each results.csv with
+# load_records + write_results_csv; the same command resumes a partial run from results/.
 #
 #   OUT=/path/to/out LIMIT_S=480 bash tools/gpu_separation.sh
 set -uo pipefail
@@ -21,7 +23,7 @@ for m in SC_METHODS:
 print(f"smoke: every method ran on {torch.cuda.get_device_name()} in {time.perf_counter() - t:.1f} s", flush=True)
 EOF
 
-for s in separation_k1_cuda separation_k2_cuda; do mkdir -p "$OUT/$s"; cp -rn "results/$s/." "$OUT/$s/"; done
+for s in separation_k1_cuda separation_k2_cuda; do mkdir -p "$OUT/$s"; cp -r "results/$s/." "$OUT/$s/"; done
 K1=(--spec "$OUT/separation_k1_cuda/sweep.json" --out "$OUT/separation_k1_cuda" --threads 4)
 K2=(--spec "$OUT/separation_k2_cuda/sweep.json" --out "$OUT/separation_k2_cuda" --threads 4)
 start=$(date +%s)
@@ -38,4 +40,5 @@ json.dump(dict(device=torch.cuda.get_device_name(), torch=torch.__version__, pyt
                command="OUT=... bash tools/gpu_separation.sh", cpus=os.cpu_count()),
           open(f"{out}/provenance.json", "w"), indent=2)
 EOF
+tar czf "$OUT/points.tgz" -C "$OUT" separation_k1_cuda/points separation_k2_cuda/points && rm -rf "$OUT"/separation_k*_cuda/points
 for f in "$OUT"/p*.log; do echo "== $f"; tail -c 400 "$f" | tr '\r' '\n' | tail -3; done
