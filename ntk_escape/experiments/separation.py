@@ -130,7 +130,7 @@ def plot_separation(rows:list[dict], # rows of a sample-complexity results.csv
     "log-log n*(d) per method with bootstrap intervals, censored bounds and the theory lines d^k, d^(k+1)"
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(5.6, 4.2))
-    rec = exponents_record(rows, k, tau, draws=draws)["methods"]
+    full = exponents_record(rows, k, tau, draws=draws); rec = full["methods"]
     for m, e in rec.items():
         c, mk = SEP_STYLE.get(m, ("k", "o"))
         lo, hi = np.array(e["n_star_ci"]).T if e["n_star_ci"] else ([], [])
@@ -143,6 +143,10 @@ def plot_separation(rows:list[dict], # rows of a sample-complexity results.csv
         if m in rec and rec[m]["d"]:
             d0, n0 = rec[m]["d"][0], rec[m]["n_star"][0]
             ax.plot(ds, n0 * (ds / d0) ** p, color="k", ls=ls, lw=1, label=f"theory: $d^{{{p}}}$")
+    gpu = [int(d) for d, dev in full["devices"].items() if dev != "cpu"]
+    if gpu:   # shade the d measured on a GPU
+        lo_d, hi_d = min(gpu), max(gpu); below = ds[ds < lo_d]
+        ax.axvspan(math.sqrt(below[-1] * lo_d) if len(below) else lo_d / 1.1, hi_d * 1.1, color="0.92", zorder=0, label="measured on a GPU")
     ax.set_xscale("log"); ax.set_yscale("log"); ax.grid(alpha=0.3, which="both")
     ax.set_xticks(ds, [f"{d:g}" for d in ds]); ax.xaxis.set_minor_formatter(plt.NullFormatter())
     ax.set_xlabel("input dimension $d$"); ax.set_ylabel(f"$n^*$ (test loss $\\leq {tau:g}$)")
