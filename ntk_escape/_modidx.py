@@ -689,4 +689,5 @@ d = { 'settings': { 'branch': 'main',
                                      'ntk_escape.training.problem_from_data': ('training.html#problem_from_data', 'ntk_escape/training.py'),
                                      'ntk_escape.training.read_checkpoint': ('training.html#read_checkpoint', 'ntk_escape/training.py'),
                                      'ntk_escape.training.seed_network': ('training.html#seed_network', 'ntk_escape/training.py'),
+                                     'ntk_escape.training.seed_target': ('training.html#seed_target', 'ntk_escape/training.py'),
                                      'ntk_escape.training.train': ('training.html#train', 'ntk_escape/training.py')}}}

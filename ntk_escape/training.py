@@ -20,9 +20,9 @@ from .ntk import *
 from .regulariser import *
 
 # %% auto #0
-__all__ = ['NOISE_MODES', 'TARGETS', 'GRID_KEYS', 'TrainConfig', 'Problem', 'make_problem', 'problem_from_data', 'seed_network',
-           'evaluate_test', 'log_steps', 'TrainingDiverged', 'TrainingInterrupted', 'TrainResult', 'read_checkpoint',
-           'config_differences', 'GradientDescent', 'grid_runs', 'train', 'predict']
+__all__ = ['NOISE_MODES', 'TARGETS', 'GRID_KEYS', 'TrainConfig', 'Problem', 'seed_target', 'make_problem', 'problem_from_data',
+           'seed_network', 'evaluate_test', 'log_steps', 'TrainingDiverged', 'TrainingInterrupted', 'TrainResult',
+           'read_checkpoint', 'config_differences', 'GradientDescent', 'grid_runs', 'train', 'predict']
 
 # %% ../nbs/06_training.ipynb #8e8452ce
 NOISE_MODES = ("off", "always", "small_grad")
@@ -86,11 +86,21 @@ def _derived_seed(seed:int, stream:int) -> int:
     "A seed for the `stream`-th generator of a run with seed `seed`"
     return (seed * 1_000_003 + stream * 7_919 + 12_345) % (2**62)
 
+# %% ../nbs/06_training.ipynb #9ba7807e
+def seed_target(c:ProblemConfig, # sizes and distribution (d, k, dist)
+                seed:int, # the seed
+                target:str, # 'paper' or 'low_degree_plus_sparse'
+                generator:torch.Generator|None=None, # a generator to draw from (default: a fresh one for `seed`)
+               ) -> Target:
+    "The target of one seed: the first thing its generator draws"
+    g = generator if generator is not None else make_generator(seed)
+    return paper_target(c.d, c.dist, g) if target == "paper" else low_degree_plus_sparse(c.d, c.k, c.dist, g)
+
 # %% ../nbs/06_training.ipynb #83b9fa9f
 def _seed_data(c:ProblemConfig, seed:int, target:str) -> tuple:
     "(network, X, y, X_test, y_test) of one seed, drawn in that order from its generator, on the CPU in float64"
     g = make_generator(seed)
-    f = paper_target(c.d, c.dist, g) if target == "paper" else low_degree_plus_sparse(c.d, c.k, c.dist, g)
+    f = seed_target(c, seed, target, g)
     net = init_network(c.d, c.m, c.activation, c.shift, g, dtype=torch.float64)
     X, y = make_dataset(f, c.n, g, dtype=torch.float64)
     Xt, yt = make_dataset(f, c.n_test, g, dtype=torch.float64)

@@ -10,9 +10,9 @@ import numpy as np
 import torch
 from ..core import *
 from .generalisation import alpha_star, sample_size, SC_METHOD_SPECS, point_setup
-from ..data import Target, paper_target, low_degree_plus_sparse
+from ..data import Target
 from ..model import TwoLayerNet, linear_term
-from ..training import Problem, train, predict
+from ..training import Problem, seed_target, train, predict
 
 # %% auto #0
 __all__ = ['SEP_STYLE', 'seed_losses', 'censored_alpha_star', 'bootstrap_alpha_star', 'log_slope', 'method_exponent',
@@ -199,8 +199,7 @@ def point_target(problem:Problem, # a problem from make_problem
                  i:int=0, # which seed
                 ) -> Target:
     "The target of the problem's i-th seed, drawn again (it is the first draw of that seed's generator in make_problem)"
-    c, g = problem.config, make_generator(problem.seeds[i])
-    return paper_target(c.d, c.dist, g) if problem.target == "paper" else low_degree_plus_sparse(c.d, c.k, c.dist, g)
+    return seed_target(problem.config, problem.seeds[i], problem.target)
 
 # %% ../../nbs/17_separation.ipynb #aa9beb46
 def term_shares(g:torch.Tensor, # predictions at the test inputs, shape (n,)
