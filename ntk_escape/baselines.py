@@ -15,7 +15,8 @@ from .regulariser import *
 from .training import *
 
 # %% auto #0
-__all__ = ['DEFAULT_RIDGES', 'ntk_grams', 'kernel_ridge', 'kernel_gd', 'ntk_baseline', 'run_baselines', 'loo_ridge_errors']
+__all__ = ['DEFAULT_RIDGES', 'ntk_grams', 'gram_eigh', 'kernel_ridge', 'kernel_gd', 'ntk_baseline', 'run_baselines',
+           'loo_ridge_errors']
 
 # %% ../nbs/07_baselines.ipynb #0c13ddb7
 def ntk_grams(problem:Problem, # networks and data of the seeds
@@ -36,13 +37,26 @@ def ntk_grams(problem:Problem, # networks and data of the seeds
 # %% ../nbs/07_baselines.ipynb #0dc14d35
 DEFAULT_RIDGES = (0.0, 1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1.0, 3.0)
 
+# %% ../nbs/07_baselines.ipynb #6be9a16a
+def gram_eigh(K:Tensor, # symmetric Gram, shape (..., n, n), float64, contiguous
+              overwrite:bool=False, # factorise in K's own memory (CPU only); K is undefined afterwards
+             ) -> tuple[Tensor, Tensor]:
+    "(Lambda, Q) with ascending eigenvalues, as torch.linalg.eigh; overwrite=True needs about 2 n^2 floats instead of 4 n^2"
+    if not overwrite: return torch.linalg.eigh(K)
+    if K.device.type != "cpu" or not K.is_contiguous(): raise InputError(f"gram_eigh(overwrite=True) needs a contiguous CPU tensor, got {K.device.type}")
+    import scipy.linalg
+    pairs = [scipy.linalg.eigh(k.numpy().T, overwrite_a=True, driver="evr", check_finite=False) for k in K.reshape(-1, *K.shape[-2:])]
+    lam, Q = (torch.from_numpy(pairs[0][i]).unsqueeze(0) if len(pairs) == 1 else torch.stack([torch.from_numpy(p[i]) for p in pairs]) for i in (0, 1))
+    return lam.reshape(K.shape[:-1]), Q.reshape(K.shape)
+
 # %% ../nbs/07_baselines.ipynb #45366140
-def _spectral_fit(K:Tensor, Kt:Tensor, y:Tensor, yt:Tensor, phi, eig=None) -> tuple[Tensor, Tensor]:
-    "Train and test MSE of f = K(., X) Q phi(Lambda) Q^T y; `eig` = (Lambda, Q) when already computed"
+def _spectral_fit(K:Tensor|None, Kt:Tensor, y:Tensor, yt:Tensor, phi, eig=None) -> tuple[Tensor, Tensor]:
+    "Train and test MSE of f = K(., X) Q phi(Lambda) Q^T y; `eig` = (Lambda, Q) when already computed, K None when only `eig` is left"
     lam, Q = torch.linalg.eigh(K) if eig is None else eig
-    coef = Q @ (phi(lam).unsqueeze(-1) * (Q.transpose(-1, -2) @ y.unsqueeze(-1)))
-    f, ft = (K @ coef).squeeze(-1), (Kt @ coef).squeeze(-1)
-    return (f - y).square().mean(-1), (ft - yt).square().mean(-1)
+    inner = phi(lam).unsqueeze(-1) * (Q.transpose(-1, -2) @ y.unsqueeze(-1))
+    coef = Q @ inner
+    f = (K @ coef if K is not None else Q @ (lam.unsqueeze(-1) * inner)).squeeze(-1)   # K Q phi Q^T y = Q Lambda phi Q^T y
+    return (f - y).square().mean(-1), ((Kt @ coef).squeeze(-1) - yt).square().mean(-1)
 
 # %% ../nbs/07_baselines.ipynb #f870734c
 def _ridge_filter(rho:float, scale:Tensor):
@@ -52,8 +66,13 @@ def _ridge_filter(rho:float, scale:Tensor):
         return torch.where(lam > lam.amax(-1, keepdim=True) * 1e-12, 1 / lam, torch.zeros_like(lam))
     return phi
 
+# %% ../nbs/07_baselines.ipynb #b03a0f1d
+def _ridge_unit(K:Tensor|None, eig) -> Tensor:
+    "tr K / n, shape (..., 1): from K's diagonal, or the eigenvalues' mean when K is None"
+    return K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True) if K is not None else eig[0].mean(-1, keepdim=True)
+
 # %% ../nbs/07_baselines.ipynb #3846ab0c
-def kernel_ridge(K:Tensor, # Gram, shape (..., n, n), float64
+def kernel_ridge(K:Tensor|None, # Gram, shape (..., n, n), float64; None when only `eig` is left (gram_eigh(K, overwrite=True))
                  K_test:Tensor, # cross Gram, shape (..., n_test, n)
                  y:Tensor, # training labels, shape (..., n)
                  y_test:Tensor, # test labels, shape (..., n_test)
@@ -61,9 +80,8 @@ def kernel_ridge(K:Tensor, # Gram, shape (..., n, n), float64
                  eig=None, # torch.linalg.eigh(K) when already computed (one factorisation for every ridge)
                 ) -> list[dict]:
     "One row per ridge: ridge, train_loss and test_loss (tensors over the leading dims)"
-    y, yt = y.to(K), y_test.to(K)
-    scale = K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True)
     rows, eig = [], torch.linalg.eigh(K) if eig is None else eig                   # one eigendecomposition serves every ridge
+    y, yt, scale = y.to(eig[0]), y_test.to(eig[0]), _ridge_unit(K, eig)
     for rho in ridges:
         rho = check_float("ridge", rho, minimum=0)
         tr, te = _spectral_fit(K, K_test, y, yt, _ridge_filter(rho, scale), eig)
@@ -178,22 +196,22 @@ def run_baselines(problem:Problem, # networks and data of the seeds
     return rows
 
 # %% ../nbs/07_baselines.ipynb #346eff2a
-def loo_ridge_errors(K:torch.Tensor, # Gram, shape (..., n, n), float64
+def loo_ridge_errors(K:torch.Tensor|None, # Gram, shape (..., n, n), float64; None when only `eig` is left
                      y:torch.Tensor, # labels, shape (..., n)
                      ridges=DEFAULT_RIDGES, # ridges relative to tr K / n; 0 is skipped
                      eig=None, # torch.linalg.eigh(K) when already computed
                     ) -> dict:
     "Exact leave-one-out mean squared error of kernel ridge regression for each positive ridge: {ridge: tensor (...)}"
     lam, Q = torch.linalg.eigh(K) if eig is None else eig
-    y = y.to(K)
+    y, n = y.to(lam), lam.shape[-1]
     Qy = (Q.transpose(-1, -2) @ y.unsqueeze(-1)).squeeze(-1)
-    scale = K.diagonal(dim1=-2, dim2=-1).mean(-1, keepdim=True)
+    scale = _ridge_unit(K, eig if eig is not None else (lam, Q))
     out = {}
     for rho in ridges:
         rho = check_float("ridge", rho, minimum=0)
         if rho == 0: continue
         shrink = lam.clamp(min=0) / (lam.clamp(min=0) + rho * scale)
         fit = (Q @ (shrink * Qy).unsqueeze(-1)).squeeze(-1)
-        h = (Q.square() * shrink.unsqueeze(-2)).sum(-1)
+        h = torch.cat([(Q[..., i:i + 1024, :].square() * shrink.unsqueeze(-2)).sum(-1) for i in range(0, n, 1024)], -1)  # H's diagonal, rows in chunks
         out[rho] = ((y - fit) / (1 - h)).square().mean(-1)
     return out

@@ -17,9 +17,9 @@ from ..baselines import *
 from ..report import *
 
 # %% auto #0
-__all__ = ['SC_METHOD_SPECS', 'SC_METHODS', 'SC_TASK', 'METHOD_LABELS', 'SCMethod', 'sample_size', 'check_point_sizes',
-           'check_top_directions', 'width', 'validate_point', 'ntk_loo_fit', 'problem_on', 'point_setup',
-           'sample_complexity_point', 'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d',
+__all__ = ['SC_METHOD_SPECS', 'SC_METHODS', 'IN_PLACE_MIN_N', 'SC_TASK', 'METHOD_LABELS', 'SCMethod', 'sample_size',
+           'check_point_sizes', 'check_top_directions', 'width', 'validate_point', 'ntk_loo_fit', 'problem_on',
+           'point_setup', 'sample_complexity_point', 'collapse_spread', 'alpha_star', 'summarise_sweep', 'curves_by_d',
            'collapse_table', 'alpha_star_table', 'sample_exponent', 'plot_collapse', 'loss_grid', 'override_points']
 
 # %% ../../nbs/12_generalisation.ipynb #421237c9
@@ -77,16 +77,22 @@ def validate_point(method:str, d:int, alpha:float, seed:int=0, k:int=1, m_per_d:
     if method != "ntk": check_top_directions(method, n, resolve_n_k(n_k, d, k, "gaussian"), d, alpha)
 
 # %% ../../nbs/12_generalisation.ipynb #1a50afbd
+IN_PLACE_MIN_N = 16384   # 'auto' factorises the Gram in its own memory on the CPU from this n on (the copy needs 4 n^2 floats, 8.6 GB here)
+
 def ntk_loo_fit(problem:Problem, # one seed's network and data (float64)
+                factorisation:str="auto", # 'copy' (torch.linalg.eigh), 'in_place' (gram_eigh(K, overwrite=True), CPU) or 'auto'
                ) -> dict:
     "test_loss, train_loss, ridge (leave-one-out choice), loo_loss, and the oracle ridge's test loss and ridge"
+    check_choice("factorisation", factorisation, ("auto", "copy", "in_place"))
     K, Kt = ntk_grams(problem)
-    eig = torch.linalg.eigh(K)   # one factorisation serves the test fits and the leave-one-out errors of every ridge
+    in_place = factorisation == "in_place" or (factorisation == "auto" and K.device.type == "cpu" and K.shape[-1] >= IN_PLACE_MIN_N)
+    eig = gram_eigh(K, overwrite=in_place)   # one factorisation serves the test fits and the leave-one-out errors of every ridge
+    K = None if in_place else K              # its memory now holds LAPACK's leftovers
     rows = {r["ridge"]: r for r in kernel_ridge(K, Kt, problem.y, problem.y_test, eig=eig)}
     loo = {r: float(v[0]) for r, v in loo_ridge_errors(K, problem.y, eig=eig).items()}
     chosen, oracle = min(loo, key=loo.get), min(rows.values(), key=lambda r: float(r["test_loss"][0]))
     return dict(test_loss=float(rows[chosen]["test_loss"][0]), train_loss=float(rows[chosen]["train_loss"][0]), ridge=chosen,
-                loo_loss=loo[chosen], test_loss_oracle=float(oracle["test_loss"][0]), ridge_oracle=oracle["ridge"])
+                loo_loss=loo[chosen], test_loss_oracle=float(oracle["test_loss"][0]), ridge_oracle=oracle["ridge"]) | (dict(factorisation="in_place") if in_place else {})
 
 # %% ../../nbs/12_generalisation.ipynb #8f632e82
 def _peak_memory_gib(dev:torch.device) -> float:
