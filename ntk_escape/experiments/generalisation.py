@@ -6,6 +6,7 @@
 from __future__ import annotations
 import math, resource, time
 from dataclasses import dataclass
+from fastcore.meta import delegates
 from pathlib import Path
 import numpy as np
 import torch
@@ -141,39 +142,28 @@ def point_setup(method:str, # one of SC_METHODS
     return pb, TrainConfig(model=spec.model, lr=lr, steps=steps, n_k=nk, log_points=8, dtype=dtype, **w, **noise)
 
 # %% ../../nbs/12_generalisation.ipynb #64206f04
+@delegates(point_setup)
 def sample_complexity_point(method:str, # one of SC_METHODS
                             d:int, # input dimension
                             alpha:float, # n = floor(d^alpha) training samples
-                            seed:int=0, # seed of network, target and data
-                            k:int=1, # degree of the dense part of the target
-                            m_per_d:float=50, # width m = m_per_d * d^m_power (rounded up to even)
-                            n_test:int=2000, # test points
-                            steps:int=2000, # gradient steps (trained methods)
-                            lr:float=2.0, # learning rate (trained methods)
-                            lam_tr:float=10.0, # weight of R_tr ('flq_reg', 'flq_reg_pgd')
-                            lam_1:float=0.0, # weight of R_1 ('flq_reg', 'flq_reg_pgd')
-                            n_k="d", # top directions: an int, 'd' or 'B'
-                            target:str|None=None, # 'paper' or 'low_degree_plus_sparse' (default: 'paper' for k = 1)
-                            m_power:float=1, # the width's power of d
-                            noise_std:float=1e-4, # std of each entry of the perturbation after every step ('flq_reg_pgd')
-                            device:str="cpu", # 'cpu', 'cuda' or 'auto'
+                            **kwargs, # the rest of `point_setup`'s arguments (seed, k, width, schedule, weights, noise, device)
                            ) -> dict:
     "Test loss of one method on one problem with n = floor(d^alpha): a task for `run_sweep`"
     t0 = time.perf_counter()
-    pb, cfg = point_setup(method, d, alpha, seed, k, m_per_d, n_test, steps, lr, lam_tr, lam_1, n_k, target, m_power, noise_std, device)
-    n, m, dev = pb.config.n, pb.config.m, resolve_device(device)
+    pb, cfg = point_setup(method, d, alpha, **kwargs)
+    n, m, dev = pb.config.n, pb.config.m, pb.X.device
     out = dict(n=n, m=m, n_over_d=n / d, n_over_d2=n / d**2)
     if cfg is None: out |= ntk_loo_fit(pb)
     else:
         res = train(pb, cfg, progress=False, on_divergence="mark")
-        last = [r for r in res.logs if r["step"] == steps]
+        last = [r for r in res.logs if r["step"] == cfg.steps]
         if not last: out |= dict(test_loss=float("nan"), train_loss=float("nan"), status="diverged")
         else:
             r = last[0]
             out |= dict(test_loss=r["test_loss"], train_loss=r["train_loss"], test_mse_fl=r.get("test_mse_fl", float("nan")),
                         r_tr=r.get("r_tr", float("nan")), u_fro=r["u_fro"], status="completed", n_k=cfg.n_k, lam_tr=cfg.lam_tr, lam_1=cfg.lam_1)
-            if cfg.noise != "off": out |= dict(noise_std=noise_std)
-    if dev.type != "cpu": out |= dict(device=str(dev))
+            if cfg.noise != "off": out |= dict(noise_std=cfg.noise_std)
+    if dev.type != "cpu": out |= dict(device=dev.type)
     return out | dict(seconds=time.perf_counter() - t0, peak_memory_gib=_peak_memory_gib(dev))
 
 sample_complexity_point.validate = validate_point
