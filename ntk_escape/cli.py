@@ -103,7 +103,7 @@ def spectrum_command(args) -> dict:
 SWEEP_TASKS = {   # task -> what it measures (its notebook and committed specifications), and what a point costs
     "ntk_escape.experiments.generalisation:sample_complexity_point": dict(
         what="NTK vs regularised f_L + f_Q test loss at n = d^alpha (nb 12; results/sample_complexity_*; the separation of nb 17: results/separation_*)",
-        cost="median 6 s, at most 17 min (d = 64, the largest n = d^alpha)"),
+        cost="median 6 s, at most 17 min (d = 64, the largest n = d^alpha); the NTK at n = d^3 = 32 768 (k = 2, d = 32): 54 min on 2 threads, 17 GiB"),
     "ntk_escape.experiments.feature_learning:feature_learning_point": dict(
         what="full network, one giant step + ridge, NTK, f_L + f_Q: loss and alignment with beta (nb 14; results/feature_learning*)",
         cost="median 2 s, at most 20 min (d = 64)"),
