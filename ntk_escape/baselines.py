@@ -43,7 +43,7 @@ def gram_eigh(K:Tensor, # symmetric Gram, shape (..., n, n), float64, contiguous
              ) -> tuple[Tensor, Tensor]:
     "(Lambda, Q) with ascending eigenvalues, as torch.linalg.eigh; overwrite=True needs about 2 n^2 floats instead of 4 n^2"
     if not overwrite: return torch.linalg.eigh(K)
-    if K.device.type != "cpu" or not K.is_contiguous(): raise InputError(f"gram_eigh(overwrite=True) needs a contiguous CPU tensor, got {K.device.type}")
+    if K.device.type != "cpu" or not K.is_contiguous(): raise InputError(f"gram_eigh(overwrite=True) needs a contiguous CPU tensor, got a {'' if K.is_contiguous() else 'non-contiguous '}{K.device.type} one")
     import scipy.linalg
     pairs = [scipy.linalg.eigh(k.numpy().T, overwrite_a=True, driver="evr", check_finite=False) for k in K.reshape(-1, *K.shape[-2:])]
     lam, Q = (torch.from_numpy(pairs[0][i]).unsqueeze(0) if len(pairs) == 1 else torch.stack([torch.from_numpy(p[i]) for p in pairs]) for i in (0, 1))
@@ -205,7 +205,7 @@ def loo_ridge_errors(K:torch.Tensor|None, # Gram, shape (..., n, n), float64; No
     lam, Q = torch.linalg.eigh(K) if eig is None else eig
     y, n = y.to(lam), lam.shape[-1]
     Qy = (Q.transpose(-1, -2) @ y.unsqueeze(-1)).squeeze(-1)
-    scale = _ridge_unit(K, eig if eig is not None else (lam, Q))
+    scale = _ridge_unit(K, (lam, Q))
     out = {}
     for rho in ridges:
         rho = check_float("ridge", rho, minimum=0)
