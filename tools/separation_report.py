@@ -1,7 +1,7 @@
 """Write results/separation_k{1,2}/exponents.json (threshold 0.3, the issue's schema), exponents_tau0.5.json and figure.png
 from the committed results.csv of each sweep, over the d whose every grid point is finished, each d from the CPU sweep
 if it finished it and from the GPU sweep (results/separation_k*_cuda) otherwise (as notebook 17 reads them); and the same
-for results/separation_k2_d32_cpu (the NTK and the regularised f_L + f_Q at k = 2, d = 32 on the CPU), over d = 8 ... 32.
+for results/separation_k2_d32_cpu (the NTK and f_L + f_Q with and without the regulariser at k = 2, d = 32 on the CPU), over d = 8 ... 32.
 
     python tools/separation_report.py            # both k
 """
@@ -34,7 +34,7 @@ def main() -> int:
         write_report(folder, rows, k)
     d32 = ROOT / "results" / "separation_k2_d32_cpu"
     if (d32 / "results.csv").exists() and merged[2]:   # part of a grid by design: every row it has, beside the finished k = 2 rows
-        write_report(d32, merged[2] + read_csv(d32 / "results.csv"), 2, methods=("ntk", "flq_reg"))
+        write_report(d32, merged[2] + read_csv(d32 / "results.csv"), 2, methods=("ntk", "flq_reg", "flq"))
     return 0
 
 if __name__ == "__main__": sys.exit(main())
